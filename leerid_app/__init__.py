@@ -1,0 +1,1 @@
+"""LeerID Schoolloket: the console in which a school's LeerID-beheerder manages pupils' accounts."""

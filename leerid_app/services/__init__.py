@@ -1,0 +1,1 @@
+"""The rules of the LeerID manual, free of any UI framework."""

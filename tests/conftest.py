@@ -1,0 +1,49 @@
+"""Shared fixtures: a fixed test pepper, and a fresh database on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Must be set before the app's settings are first read.
+os.environ.setdefault("LEERID_PEPPER", "test-pepper-not-for-production-0123456789")
+
+from sqlalchemy import Engine  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+from leerid_app import models  # noqa: E402, F401  (registers the tables)
+from leerid_app.db import make_engine  # noqa: E402
+from tests.pg_cluster import PgCluster, start_cluster  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One private PostgreSQL cluster for the whole run, removed afterwards."""
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # noqa: ANN001
+    """An engine on an empty schema; every test using it runs on both databases."""
+    if request.param == "sqlite":
+        db_engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        cluster: PgCluster = request.getfixturevalue("pg_cluster")
+        db_engine = make_engine(cluster.url)
+        SQLModel.metadata.drop_all(db_engine)
+    SQLModel.metadata.create_all(db_engine)
+    yield db_engine
+    if request.param == "postgresql":
+        SQLModel.metadata.drop_all(db_engine)
+    db_engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the fresh database; the test commits what it wants kept."""
+    with Session(engine, expire_on_commit=False) as db_session:
+        yield db_session
