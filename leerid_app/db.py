@@ -29,7 +29,7 @@ def make_engine(db_url: str) -> Engine:
     return create_engine(db_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _configure_sqlite(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see make_engine)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

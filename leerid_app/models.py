@@ -9,7 +9,7 @@ from sqlalchemy import Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-class EducationLevel(str, enum.Enum):
+class EducationLevel(enum.StrEnum):
     """Onderwijsniveau from the pupil administration package; decides the account type."""
 
     BASIS = "basis"
@@ -17,14 +17,14 @@ class EducationLevel(str, enum.Enum):
     SECUNDAIR = "secundair"
 
 
-class AccountType(str, enum.Enum):
+class AccountType(enum.StrEnum):
     """Basis LeerID for primary and special education, Gevorderd for regular secondary."""
 
     BASIS = "basis"
     GEVORDERD = "gevorderd"
 
 
-class PasswordType(str, enum.Enum):
+class PasswordType(enum.StrEnum):
     """Who set the current password: generated basic/advanced, or the pupil's own."""
 
     BASIS = "basis"

@@ -10,12 +10,12 @@ import pytest
 # Must be set before the app's settings are first read.
 os.environ.setdefault("LEERID_PEPPER", "test-pepper-not-for-production-0123456789")
 
-from sqlalchemy import Engine  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
 
-from leerid_app import models  # noqa: E402, F401  (registers the tables)
-from leerid_app.db import make_engine  # noqa: E402
-from tests.pg_cluster import PgCluster, start_cluster  # noqa: E402
+from leerid_app import models  # noqa: F401  (registers the tables)
+from leerid_app.db import make_engine
+from tests.pg_cluster import PgCluster, start_cluster
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def pg_cluster() -> Iterator[PgCluster]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # noqa: ANN001
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     """An engine on an empty schema; every test using it runs on both databases."""
     if request.param == "sqlite":
         db_engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")

@@ -63,8 +63,19 @@ def start_cluster() -> PgCluster:
         os.chown(root, user.pw_uid, user.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
     subprocess.run(
-        [*run_as, _pg_bin("initdb"), "-D", str(data_dir), "-U", "postgres", "-A", "trust",
-         "-E", "UTF8", "--no-sync"],
+        [
+            *run_as,
+            _pg_bin("initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
         check=True,
         capture_output=True,
     )
@@ -74,8 +85,18 @@ def start_cluster() -> PgCluster:
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
     subprocess.run(
-        [*run_as, _pg_bin("pg_ctl"), "-D", str(data_dir), "-o", options, "-l",
-         str(root / "server.log"), "-w", "start"],
+        [
+            *run_as,
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(root / "server.log"),
+            "-w",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )
@@ -83,8 +104,17 @@ def start_cluster() -> PgCluster:
     deadline = time.monotonic() + 30
     while True:
         result = subprocess.run(
-            [*run_as, _pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-             "leerid_test"],
+            [
+                *run_as,
+                _pg_bin("createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "leerid_test",
+            ],
             capture_output=True,
             check=False,
         )

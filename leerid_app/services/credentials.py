@@ -1,4 +1,4 @@
-"""The plain-text credentials just issued to pupils: held in memory only, for screen and downloads."""
+"""Plain-text credentials just issued to pupils: in memory only, for the screen and downloads."""
 
 from __future__ import annotations
 

@@ -1,0 +1,276 @@
+"""The pupil list and detail: search, filters, sorting and paging, always within one school."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlmodel import Session
+
+from leerid_app.models import AccountType, LeerIDAccount, PasswordType, Pupil
+from leerid_app.services.errors import NotFound
+from leerid_app.services.text import escape_like, fold
+
+MAX_SEARCH_LENGTH = 100
+MAX_PAGE_SIZE = 200
+
+PUPIL_NOT_FOUND_MESSAGE = "Deze leerling bestaat niet in je instelling."
+
+
+class AccountStatus(enum.StrEnum):
+    """The status column of the list, in the manual's words."""
+
+    ACTIEF = "Actief"
+    INACTIEF = "Inactief"
+    GEEN_ACCOUNT = "Geen account"
+
+
+ACCOUNT_TYPE_LABELS: dict[AccountType, str] = {
+    AccountType.BASIS: "Basis",
+    AccountType.GEVORDERD: "Gevorderd",
+}
+
+
+class SortField(enum.StrEnum):
+    """Sortable columns of the list."""
+
+    NAAM = "naam"
+    VOORNAAM = "voornaam"
+    STAMNUMMER = "stamnummer"
+    GROEP = "groep"
+
+
+def pupil_search_keys(stamnummer: str, first_name: str, last_name: str) -> tuple[str, str]:
+    """The folded ``search_text`` and ``sort_key`` stored with every pupil."""
+    search_text = fold(f"{stamnummer} {first_name} {last_name}")
+    sort_key = fold(f"{last_name} {first_name}")
+    return search_text, sort_key
+
+
+def derive_status(*, has_account: bool, enrollment_end: date, today: date) -> AccountStatus:
+    """Actief, Inactief once the enrollment has ended, or Geen account."""
+    if not has_account:
+        return AccountStatus.GEEN_ACCOUNT
+    return AccountStatus.ACTIEF if enrollment_end >= today else AccountStatus.INACTIEF
+
+
+@dataclass(frozen=True)
+class PupilFilter:
+    """What the administrator typed and picked in the filter bar."""
+
+    search: str = ""
+    administrative_group: str = ""
+    status: AccountStatus | None = None
+    account_type: AccountType | None = None
+
+    def conditions(self, school_id: int, today: date) -> list[ColumnElement[bool]]:
+        """SQL conditions for this filter, the school scope first."""
+        conditions: list[ColumnElement[bool]] = [Pupil.school_id == school_id]
+        # Every word must occur in stamnummer, first or last name, ignoring case and accents.
+        for word in fold(self.search[:MAX_SEARCH_LENGTH]).split():
+            conditions.append(Pupil.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+        if self.administrative_group:
+            conditions.append(Pupil.administrative_group == self.administrative_group)
+        if self.status is AccountStatus.GEEN_ACCOUNT:
+            conditions.append(LeerIDAccount.id.is_(None))
+        elif self.status is AccountStatus.ACTIEF:
+            conditions.append(and_(LeerIDAccount.id.is_not(None), Pupil.enrollment_end >= today))
+        elif self.status is AccountStatus.INACTIEF:
+            conditions.append(and_(LeerIDAccount.id.is_not(None), Pupil.enrollment_end < today))
+        if self.account_type is not None:
+            conditions.append(LeerIDAccount.account_type == self.account_type)
+        return conditions
+
+
+@dataclass(frozen=True)
+class PupilRow:
+    """One row of the list as the browser gets it: plain values only."""
+
+    id: int
+    stamnummer: str
+    first_name: str
+    last_name: str
+    administrative_group: str
+    status: str
+    account_type: str
+
+
+@dataclass(frozen=True)
+class PupilPage:
+    """A page of rows plus the total number of matching pupils."""
+
+    rows: list[PupilRow]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def page_count(self) -> int:
+        """At least one page, even when nothing matches."""
+        return max(1, -(-self.total // self.page_size))
+
+
+def _joined(statement: Select) -> Select:
+    # Left join: pupils without an account are listed too (status Geen account).
+    return statement.select_from(Pupil).outerjoin(LeerIDAccount, LeerIDAccount.pupil_id == Pupil.id)
+
+
+def _order_by(sort: SortField, descending: bool) -> list:
+    columns = {
+        SortField.NAAM: [Pupil.sort_key],
+        SortField.VOORNAAM: [func.lower(Pupil.first_name), Pupil.sort_key],
+        SortField.STAMNUMMER: [Pupil.stamnummer],
+        SortField.GROEP: [Pupil.administrative_group, Pupil.sort_key],
+    }[sort]
+    ordered = [column.desc() if descending else column.asc() for column in columns]
+    return [*ordered, Pupil.id.desc() if descending else Pupil.id.asc()]
+
+
+def count_pupils(session: Session, *, school_id: int, filters: PupilFilter, today: date) -> int:
+    """How many pupils of the school match the filter."""
+    statement = _joined(select(func.count(Pupil.id))).where(*filters.conditions(school_id, today))
+    return session.execute(statement).scalar_one()
+
+
+def list_pupils(
+    session: Session,
+    *,
+    school_id: int,
+    filters: PupilFilter,
+    today: date,
+    sort: SortField = SortField.NAAM,
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> PupilPage:
+    """One page of the school's pupils matching the filter, with the total count."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    total = count_pupils(session, school_id=school_id, filters=filters, today=today)
+    page = max(1, min(page, max(1, -(-total // page_size))))
+    statement = (
+        _joined(
+            select(
+                Pupil.id,
+                Pupil.stamnummer,
+                Pupil.first_name,
+                Pupil.last_name,
+                Pupil.administrative_group,
+                Pupil.enrollment_end,
+                LeerIDAccount.id,
+                LeerIDAccount.account_type,
+            )
+        )
+        .where(*filters.conditions(school_id, today))
+        .order_by(*_order_by(sort, descending))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    rows = [
+        PupilRow(
+            id=pupil_id,
+            stamnummer=stamnummer,
+            first_name=first_name,
+            last_name=last_name,
+            administrative_group=group,
+            status=derive_status(
+                has_account=account_id is not None, enrollment_end=end, today=today
+            ).value,
+            account_type=ACCOUNT_TYPE_LABELS[account_type] if account_type else "",
+        )
+        for (
+            pupil_id,
+            stamnummer,
+            first_name,
+            last_name,
+            group,
+            end,
+            account_id,
+            account_type,
+        ) in session.execute(statement)
+    ]
+    return PupilPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def matching_pupil_ids(
+    session: Session, *, school_id: int, filters: PupilFilter, today: date
+) -> list[int]:
+    """The ids of every pupil matching the filter ("select all N")."""
+    statement = _joined(select(Pupil.id)).where(*filters.conditions(school_id, today))
+    return list(session.execute(statement).scalars())
+
+
+def pupil_ids_in_school(session: Session, *, school_id: int, pupil_ids: Sequence[int]) -> set[int]:
+    """Those of the given ids that belong to the school; the rest are someone else's."""
+    if not pupil_ids:
+        return set()
+    found: set[int] = set()
+    ids = list(pupil_ids)
+    # Chunks stay under every database's bound-parameter limit.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        statement = select(Pupil.id).where(Pupil.school_id == school_id, Pupil.id.in_(chunk))
+        found.update(session.execute(statement).scalars())
+    return found
+
+
+def administrative_groups(session: Session, *, school_id: int) -> list[str]:
+    """The school's administrative groups, for the filter drop-down."""
+    statement = (
+        select(Pupil.administrative_group)
+        .where(Pupil.school_id == school_id)
+        .distinct()
+        .order_by(Pupil.administrative_group)
+    )
+    return list(session.execute(statement).scalars())
+
+
+@dataclass(frozen=True)
+class PupilDetail:
+    """Everything the detail page shows about one pupil and their LeerID."""
+
+    pupil: Pupil
+    account: LeerIDAccount | None
+    status: AccountStatus
+
+    @property
+    def has_official_data(self) -> bool:
+        """Whether the national register supplied anything."""
+        pupil = self.pupil
+        return any(
+            value is not None
+            for value in (
+                pupil.official_first_name,
+                pupil.official_last_name,
+                pupil.gender,
+                pupil.birth_date,
+            )
+        )
+
+    @property
+    def must_choose_password(self) -> bool:
+        """Advanced accounts with a generated password the pupil still has to replace."""
+        account = self.account
+        return bool(
+            account
+            and account.must_change_password
+            and account.password_type is PasswordType.GEVORDERD
+        )
+
+
+def get_pupil_detail(
+    session: Session, *, school_id: int, pupil_id: int, today: date
+) -> PupilDetail:
+    """The pupil with their account, refused when the pupil is not of this school."""
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None or pupil.school_id != school_id:
+        raise NotFound(PUPIL_NOT_FOUND_MESSAGE)
+    account = session.execute(
+        select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
+    ).scalar_one_or_none()
+    status = derive_status(
+        has_account=account is not None, enrollment_end=pupil.enrollment_end, today=today
+    )
+    return PupilDetail(pupil=pupil, account=account, status=status)

@@ -1,0 +1,26 @@
+"""Reflex configuration: state kept in memory (never pickled to disk), no telemetry, light theme."""
+
+import os
+
+import reflex as rx
+
+from leerid_app.settings import DEFAULT_DB_URL
+
+# Plain-text passwords live in state while a result is shown, so Reflex's default DISK state
+# manager (pickles to .states/) is not allowed. With REFLEX_REDIS_URL set (several workers),
+# Reflex keeps state in Redis instead: run that Redis without persistence.
+config = rx.Config(
+    app_name="leerid_app",
+    db_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DB_URL),
+    state_manager_mode="redis" if os.environ.get("REFLEX_REDIS_URL") else "memory",
+    redis_token_expiration=3600,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    default_color_mode="light",
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="teal", gray_color="slate")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
