@@ -165,7 +165,7 @@ def test_injected_rng_makes_passwords_deterministic(
 
 
 def test_default_randomness_comes_from_the_operating_system() -> None:
-    assert isinstance(passwords._SYSTEM_RANDOM, secrets.SystemRandom)
+    assert isinstance(passwords.SYSTEM_RANDOM, secrets.SystemRandom)
 
 
 @pytest.mark.parametrize(
