@@ -1,0 +1,45 @@
+"""Dates and times written the Flemish way with Babel: `7 november 2010`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+LOCALE = "nl_BE"
+SCHOOL_TIMEZONE = ZoneInfo("Europe/Brussels")
+
+
+def dutch_date(day: date | datetime | None) -> str:
+    """``7 november 2010``; a timestamp is first shown in Belgian time; empty for None."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = local_time(day).date()
+    return format_date(day, format="d MMMM y", locale=LOCALE)
+
+
+def dutch_datetime(moment: datetime | None) -> str:
+    """``29 november 2026 om 14:05`` in Belgian time; empty for None."""
+    if moment is None:
+        return ""
+    local = local_time(moment)
+    return f"{dutch_date(local)} om {format_datetime(local, format='HH:mm', locale=LOCALE)}"
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC timestamp (naive from SQLite) in Belgian time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(SCHOOL_TIMEZONE)
+
+
+def parse_iso_date(text: object) -> date | None:
+    """A ``YYYY-MM-DD`` value from a date input, or None when empty or malformed."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
