@@ -1,0 +1,263 @@
+"""One pupil's LeerID: activate it, change the username, renew the password, remove the e-mail."""
+
+from __future__ import annotations
+
+import calendar
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
+from leerid_app.services import audit, passwords, usernames
+from leerid_app.services.audit import AuditAction
+from leerid_app.services.credentials import IssuedCredential
+from leerid_app.services.errors import DomainError, NotAllowed, NotFound, UsernameTaken
+from leerid_app.services.hashing import PasswordHashing
+
+MSG_PUPIL_NOT_FOUND = "Deze leerling bestaat niet in je instelling."
+MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
+MSG_NO_ACCOUNT = "Deze leerling heeft nog geen LeerID."
+MSG_EMAIL_LINKED = (
+    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres. "
+    "Verwijder eerst het e-mailadres."
+)
+MSG_NO_EMAIL = "Aan dit LeerID is geen e-mailadres gekoppeld."
+MSG_EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
+MSG_NOTHING_CHANGED = "Er is niets gewijzigd."
+
+# An advanced pupil gets one month to replace a generated password by their own.
+PASSWORD_CHANGE_MONTHS = 1
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The administrator on whose behalf a change is made, for the audit log."""
+
+    administrator_id: int | None
+    username: str
+
+
+def account_type_for(level: EducationLevel) -> AccountType:
+    """Basis for primary and special education, Gevorderd for regular secondary education."""
+    return AccountType.GEVORDERD if level is EducationLevel.SECUNDAIR else AccountType.BASIS
+
+
+def password_type_for(account_type: AccountType) -> PasswordType:
+    """The generated password's type for an account type."""
+    return PasswordType.GEVORDERD if account_type is AccountType.GEVORDERD else PasswordType.BASIS
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's end (31 jan + 1 → 28/29 feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def mask_email(email: str) -> str:
+    """First and last character of the local part, five stars between: ``t*****s@ond.be``."""
+    local, _, domain = email.partition("@")
+    if not local:
+        return f"*****@{domain}"
+    last = local[-1] if len(local) > 1 else ""
+    return f"{local[0]}*****{last}@{domain}"
+
+
+def issued_credential(pupil: Pupil, account: LeerIDAccount, password: str) -> IssuedCredential:
+    """The slip and export record of a freshly set password."""
+    assert pupil.id is not None
+    return IssuedCredential(
+        pupil_id=pupil.id,
+        stamnummer=pupil.stamnummer,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        administrative_group=pupil.administrative_group,
+        username=account.username,
+        password=password,
+        account_type=account.account_type,
+        gender=pupil.gender,
+        birth_date=pupil.birth_date,
+    )
+
+
+def set_generated_password(account: LeerIDAccount, password_hash: str, *, now: datetime) -> None:
+    """Store a generated password; advanced pupils must replace it within a month."""
+    account.password_hash = password_hash
+    account.password_type = password_type_for(account.account_type)
+    account.password_changed_at = now
+    if account.account_type is AccountType.GEVORDERD:
+        account.must_change_password = True
+        account.password_change_deadline = add_months(now.date(), PASSWORD_CHANGE_MONTHS)
+    else:
+        account.must_change_password = False
+        account.password_change_deadline = None
+
+
+def load_pupil_in_school(session: Session, *, school_id: int, pupil_id: int) -> Pupil:
+    """The pupil, or NotFound when it does not exist in this school."""
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None or pupil.school_id != school_id:
+        raise NotFound(MSG_PUPIL_NOT_FOUND)
+    return pupil
+
+
+def account_of(
+    session: Session, pupil_id: int, *, for_update: bool = False
+) -> LeerIDAccount | None:
+    """The pupil's LeerID, if any; locked for the transaction when asked."""
+    statement = select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.execute(statement).scalar_one_or_none()
+
+
+def flush_or_conflict(session: Session, message: str = usernames.MSG_TAKEN) -> None:
+    """Flush; a unique-constraint race (another administrator was first) becomes a clear error.
+
+    The username constraint is the usual culprit, hence UsernameTaken with that message.
+    """
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # The caller's transaction (or savepoint) rolls back; the session is unusable until then.
+        raise UsernameTaken(message) from error
+
+
+def activate_account(
+    session: Session,
+    *,
+    school_id: int,
+    pupil_id: int,
+    actor: Actor,
+    hashing: PasswordHashing,
+    now: datetime | None = None,
+    rng: random.Random = passwords.SYSTEM_RANDOM,
+) -> IssuedCredential:
+    """Give a pupil without account a LeerID of the type their education level implies."""
+    now = now or datetime.now(UTC)
+    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    if account_of(session, pupil_id) is not None:
+        raise DomainError(MSG_ALREADY_ACTIVE)
+    account_type = account_type_for(pupil.education_level)
+    password = passwords.generate_password(account_type, rng)
+    account = LeerIDAccount(
+        pupil_id=pupil_id,
+        account_type=account_type,
+        username=usernames.unique_username(session, pupil.first_name, pupil.last_name),
+        password_hash="",
+        password_type=password_type_for(account_type),
+        created_at=now,
+    )
+    set_generated_password(account, hashing.hash(password), now=now)
+    session.add(account)
+    flush_or_conflict(session)
+    audit.record_event(
+        session,
+        action=AuditAction.ACCOUNT_ACTIVATED,
+        actor_administrator_id=actor.administrator_id,
+        actor_username=actor.username,
+        school_id=school_id,
+        pupil_id=pupil_id,
+        details={"username": account.username, "type": account_type.value},
+        now=now,
+    )
+    return issued_credential(pupil, account, password)
+
+
+@dataclass(frozen=True)
+class CredentialChange:
+    """What the administrator asks on the edit screen; ``new_password`` was shown to them."""
+
+    username: str | None = None
+    new_password: str | None = None
+    remove_email: bool = False
+
+
+@dataclass(frozen=True)
+class CredentialChangeResult:
+    """What was saved; ``credential`` is set when the password changed (a slip is due)."""
+
+    username: str
+    username_changed: bool
+    email_removed: bool
+    credential: IssuedCredential | None
+
+
+def change_credentials(
+    session: Session,
+    *,
+    school_id: int,
+    pupil_id: int,
+    change: CredentialChange,
+    actor: Actor,
+    hashing: PasswordHashing,
+    now: datetime | None = None,
+) -> CredentialChangeResult:
+    """Save the edit screen in one transaction: username, new password, e-mail removal."""
+    now = now or datetime.now(UTC)
+    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    account = account_of(session, pupil_id, for_update=True)
+    if account is None:
+        raise DomainError(MSG_NO_ACCOUNT)
+
+    username_changed = False
+    if change.username is not None:
+        username = usernames.validate_username(session, change.username, account_id=account.id)
+        username_changed = username != account.username
+        old_username, account.username = account.username, username
+
+    if change.remove_email:
+        if account.account_type is not AccountType.GEVORDERD:
+            raise DomainError(MSG_EMAIL_ONLY_ADVANCED)
+        if not account.email:
+            raise DomainError(MSG_NO_EMAIL)
+        if not change.new_password:
+            # The manual: removing the e-mail generates a new password at that moment.
+            raise DomainError("Bij het verwijderen van het e-mailadres hoort een nieuw wachtwoord.")
+        account.email = None
+    elif change.new_password and account.email:
+        raise NotAllowed(MSG_EMAIL_LINKED)
+
+    if change.new_password:
+        set_generated_password(account, hashing.hash(change.new_password), now=now)
+
+    if not (username_changed or change.new_password or change.remove_email):
+        raise DomainError(MSG_NOTHING_CHANGED)
+
+    flush_or_conflict(session)
+    common = {
+        "actor_administrator_id": actor.administrator_id,
+        "actor_username": actor.username,
+        "school_id": school_id,
+        "pupil_id": pupil_id,
+        "now": now,
+    }
+    if username_changed:
+        audit.record_event(
+            session,
+            action=AuditAction.USERNAME_CHANGED,
+            details={"from": old_username, "to": account.username},
+            **common,
+        )
+    if change.remove_email:
+        audit.record_event(session, action=AuditAction.EMAIL_REMOVED, **common)
+    if change.new_password:
+        audit.record_event(
+            session,
+            action=AuditAction.PASSWORD_RENEWED,
+            details={"type": account.password_type.value},
+            **common,
+        )
+    credential = (
+        issued_credential(pupil, account, change.new_password) if change.new_password else None
+    )
+    return CredentialChangeResult(
+        username=account.username,
+        username_changed=username_changed,
+        email_removed=change.remove_email,
+        credential=credential,
+    )

@@ -1,0 +1,434 @@
+"""Deterministic, idempotent demo data: the manual's school and pupils, plus a second school."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from faker import Faker
+from sqlalchemy import select
+from sqlmodel import Session
+
+from leerid_app.models import (
+    AccountType,
+    EducationLevel,
+    LeerIDAccount,
+    PasswordType,
+    Pupil,
+    School,
+)
+from leerid_app.services import auth, passwords, usernames
+from leerid_app.services.accounts import account_type_for, add_months, password_type_for
+from leerid_app.services.hashing import PasswordHashing, get_password_hashing
+from leerid_app.services.pupils import pupil_search_keys
+from leerid_app.settings import get_settings
+
+DEMO_SCHOOL = "BRUSSEL-STAD - TEST School 2"
+SECOND_SCHOOL = "GENT - TEST School 7"
+DEMO_ADMIN_PASSWORD = "LeerID-demo-2023"  # noqa: S105  (published in the README for demos)
+DEMO_ADMINS = (
+    ("beheerder", "Demo Beheerder", (DEMO_SCHOOL, SECOND_SCHOOL)),
+    ("beheerder.b", "Demo Beheerder B", (SECOND_SCHOOL,)),
+)
+SEED = 2023
+
+PRIMARY_GROUPS = tuple(f"{n} leerjaar" for n in ("1ste", "2de", "3de", "4de", "5de", "6de"))
+SECONDARY_GROUPS = (
+    "1e lj 1e gr A-stroom",
+    "2e lj 1e gr Mechanica-elektriciteit",
+    "1e lj 2e gr Wetenschappen ASO",
+    "2e lj 2e gr Wetenschappen ASO",
+    "1e lj 2e gr Handel TSO",
+    "1e lj 3e gr Kantoor BSO",
+    "1e lj 3e gr Sociale en techn. wet. TSO",
+    "2e lj 3e gr Elektromechanica TSO",
+)
+SPECIAL_GROUPS = ("BuSO OV3 Kantoor", "BuBaO Type 9 klas A")
+
+# Latin-script names of families common in Brussels schools that Faker's locales lack.
+MAGHREB_FIRST = (
+    "Mohamed",
+    "Yassine",
+    "Amina",
+    "Fatima",
+    "Ilyas",
+    "Nour",
+    "Rayan",
+    "Soufiane",
+    "Imane",
+    "Hamza",
+    "Salma",
+    "Adam",
+    "Aya",
+    "Bilal",
+    "Meryem",
+    "Zakaria",
+)
+MAGHREB_LAST = (
+    "El Amrani",
+    "Benali",
+    "Bouzid",
+    "El Idrissi",
+    "Azzouzi",
+    "Ouali",
+    "Chahid",
+    "Belhadj",
+    "Ait Taleb",
+    "Haddouchi",
+)
+FAKER_LOCALES = (
+    "nl_BE",
+    "nl_BE",
+    "nl_BE",
+    "fr_BE",
+    "tr_TR",
+    "pl_PL",
+    "ro_RO",
+    "it_IT",
+    "es_ES",
+    "pt_PT",
+)
+
+
+@dataclass(frozen=True)
+class ManualPupil:
+    """A pupil from the manual's screenshots, with the manual's data."""
+
+    first_name: str
+    last_name: str
+    stamnummer: str
+    group: str
+    level: EducationLevel
+    gender: str | None
+    birth_date: date | None
+    account: bool = True
+    username: str | None = None
+    email: str | None = None
+    logged_in: bool = False
+
+
+MANUAL_PUPILS = (
+    ManualPupil(
+        "Abdulghani",
+        "Bogdan",
+        "60351",
+        "6de leerjaar",
+        EducationLevel.BASIS,
+        "M",
+        date(2010, 11, 7),
+    ),
+    ManualPupil(
+        "Ardalan",
+        "Bhatti",
+        "32890",
+        "2e lj 3e gr Elektromechanica TSO",
+        EducationLevel.SECUNDAIR,
+        "M",
+        date(2010, 6, 11),
+    ),
+    ManualPupil(
+        "Amani",
+        "Bockstal",
+        "80240",
+        "1e lj 3e gr Sociale en techn. wet. TSO",
+        EducationLevel.SECUNDAIR,
+        "M",
+        date(2007, 6, 3),
+    ),
+    ManualPupil(
+        "Butrint",
+        "Boeren",
+        "47727",
+        "2e lj 2e gr Wetenschappen ASO",
+        EducationLevel.SECUNDAIR,
+        "M",
+        date(2008, 2, 14),
+        username="butrint.boeren1",
+        email="t.boerens@ond.vlaanderen.be",
+        logged_in=True,
+    ),
+    ManualPupil(
+        "Sezen",
+        "Beuken",
+        "70246",
+        "1e lj 3e gr Kantoor BSO",
+        EducationLevel.SECUNDAIR,
+        "V",
+        date(2007, 9, 21),
+        logged_in=True,
+    ),
+    ManualPupil(
+        "Pieter-Alexander",
+        "Bogaert",
+        "93504",
+        "2e lj 1e gr Mechanica-elektriciteit",
+        EducationLevel.SECUNDAIR,
+        "M",
+        date(2011, 4, 30),
+        account=False,
+    ),
+)
+
+
+def school_year_end(today: date) -> date:
+    """31 August that closes the current school year (which starts on 1 September)."""
+    return date(today.year + 1 if today.month >= 9 else today.year, 8, 31)
+
+
+def school_year_start(today: date) -> date:
+    """1 September that opened the current school year."""
+    return date(school_year_end(today).year - 1, 9, 1)
+
+
+@dataclass
+class _PlannedPupil:
+    pupil: Pupil
+    account_type: AccountType | None
+    username: str | None = None
+    email: str | None = None
+    logged_in: bool = False
+    must_change: bool = False
+
+
+class _DemoBuilder:
+    """Builds one school's pupils from a seeded random generator, relative to ``today``."""
+
+    def __init__(self, school: School, today: date, seed: int) -> None:
+        self.school = school
+        self.today = today
+        self.rng = random.Random(seed)
+        self.fakers = {locale: Faker(locale) for locale in set(FAKER_LOCALES)}
+        for index, faker in enumerate(self.fakers.values()):
+            faker.seed_instance(seed + index)
+        self.used_stamnummers: set[str] = set()
+        self.planned: list[_PlannedPupil] = []
+
+    def _name(self) -> tuple[str, str, str]:
+        gender = self.rng.choice("MV")
+        if self.rng.random() < 0.15:
+            return self.rng.choice(MAGHREB_FIRST), self.rng.choice(MAGHREB_LAST), gender
+        faker = self.fakers[self.rng.choice(FAKER_LOCALES)]
+        first = faker.first_name_male() if gender == "M" else faker.first_name_female()
+        return first, faker.last_name(), gender
+
+    def _stamnummer(self) -> str:
+        while True:
+            candidate = str(self.rng.randint(10000, 99999))
+            if candidate not in self.used_stamnummers:
+                self.used_stamnummers.add(candidate)
+                return candidate
+
+    def _birth_date(self, group: str, level: EducationLevel) -> date:
+        year_of_study = 1 + (
+            PRIMARY_GROUPS.index(group) if group in PRIMARY_GROUPS else self.rng.randint(6, 11)
+        )
+        age = 5 + year_of_study
+        born = date(school_year_start(self.today).year - age, 1, 1)
+        return born + timedelta(days=self.rng.randint(0, 364))
+
+    def add(
+        self,
+        first: str,
+        last: str,
+        stamnummer: str,
+        group: str,
+        level: EducationLevel,
+        *,
+        gender: str | None,
+        birth_date: date | None,
+        account: bool,
+        left_school: bool = False,
+        username: str | None = None,
+        email: str | None = None,
+        logged_in: bool = False,
+    ) -> None:
+        self.used_stamnummers.add(stamnummer)
+        end = school_year_end(self.today)
+        if left_school:
+            # Left during this school year: their account shows as inactive.
+            end = self.today - timedelta(days=self.rng.randint(5, 60))
+        search_text, sort_key = pupil_search_keys(stamnummer, first, last)
+        pupil = Pupil(
+            school_id=self.school.id,
+            stamnummer=stamnummer,
+            first_name=first,
+            last_name=last,
+            administrative_group=group,
+            education_level=level,
+            enrollment_end=end,
+            official_first_name=first if (gender or birth_date) else None,
+            official_last_name=last if (gender or birth_date) else None,
+            gender=gender,
+            birth_date=birth_date,
+            search_text=search_text,
+            sort_key=sort_key,
+        )
+        self.planned.append(
+            _PlannedPupil(
+                pupil=pupil,
+                account_type=account_type_for(level) if account else None,
+                username=username,
+                email=email,
+                logged_in=logged_in,
+            )
+        )
+
+    def add_random(self, count: int, groups: tuple[str, ...], level: EducationLevel) -> None:
+        for _ in range(count):
+            first, last, gender = self._name()
+            group = self.rng.choice(groups)
+            no_official = self.rng.random() < 0.08
+            account = self.rng.random() >= 0.12
+            account_type = account_type_for(level)
+            email = None
+            if account and account_type is AccountType.GEVORDERD and self.rng.random() < 0.25:
+                local = usernames.username_base(first, last).replace("-", "")
+                email = f"{local}{self.rng.randint(1, 99)}@{self.rng.choice(EMAIL_DOMAINS)}"
+            self.add(
+                first,
+                last,
+                self._stamnummer(),
+                group,
+                level,
+                gender=None if no_official else gender,
+                birth_date=None if no_official else self._birth_date(group, level),
+                account=account,
+                left_school=self.rng.random() < 0.05,
+                email=email,
+                logged_in=self.rng.random() < 0.55,
+            )
+
+
+EMAIL_DOMAINS = ("ond.vlaanderen.be", "telenet.be", "gmail.com", "outlook.com", "skynet.be")
+
+
+def _hash_all(plain: list[str], hashing: PasswordHashing) -> list[str]:
+    # argon2 releases the GIL: one thread per core hashes the demo passwords in parallel.
+    with ThreadPoolExecutor(max_workers=get_settings().hash_workers) as pool:
+        return list(pool.map(hashing.hash, plain))
+
+
+def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) -> None:
+    session.add_all(planned.pupil for planned in builder.planned)
+    session.flush()
+    with_account = [planned for planned in builder.planned if planned.account_type]
+    # Nobody knows the demo pupils' passwords: administrators hand out new ones in the demo.
+    plain = [passwords.generate_password(p.account_type) for p in with_account]  # type: ignore[arg-type]
+    hashes = _hash_all(plain, hashing)
+    start = datetime.combine(school_year_start(builder.today), time(8, 0), tzinfo=UTC)
+    now = datetime.combine(builder.today, time(7, 0), tzinfo=UTC)
+    handed_out: set[str] = set()
+    for planned, password_hash in zip(with_account, hashes, strict=True):
+        rng = builder.rng
+        assert planned.account_type is not None
+        created = start + timedelta(
+            minutes=rng.randint(0, int((now - start).total_seconds() // 60))
+        )
+        username = planned.username or usernames.unique_username(
+            session, planned.pupil.first_name, planned.pupil.last_name, reserved=handed_out
+        )
+        handed_out.add(username)
+        last_login = None
+        if planned.logged_in and created < now:
+            last_login = created + (now - created) * rng.random()
+        advanced = planned.account_type is AccountType.GEVORDERD
+        # Advanced pupils who logged in have set their own password, except a few late ones.
+        own_password = advanced and last_login is not None and rng.random() < 0.8
+        must_change = advanced and not own_password
+        session.add(
+            LeerIDAccount(
+                pupil_id=planned.pupil.id,
+                account_type=planned.account_type,
+                username=username,
+                password_hash=password_hash,
+                password_type=PasswordType.EIGEN
+                if own_password
+                else password_type_for(planned.account_type),
+                must_change_password=must_change,
+                password_change_deadline=add_months(created.date(), 1) if must_change else None,
+                email=planned.email if (own_password or planned.email) else None,
+                created_at=created,
+                last_login_at=last_login,
+                password_changed_at=created,
+            )
+        )
+    session.flush()
+
+
+def _build_demo_school(session: Session, today: date) -> School:
+    school = School(name=DEMO_SCHOOL)
+    session.add(school)
+    session.flush()
+    builder = _DemoBuilder(school, today, SEED)
+    for manual in MANUAL_PUPILS:
+        builder.add(
+            manual.first_name,
+            manual.last_name,
+            manual.stamnummer,
+            manual.group,
+            manual.level,
+            gender=manual.gender,
+            birth_date=manual.birth_date,
+            account=manual.account,
+            username=manual.username,
+            email=manual.email,
+            logged_in=manual.logged_in,
+        )
+    builder.add_random(102, PRIMARY_GROUPS, EducationLevel.BASIS)
+    builder.add_random(82, SECONDARY_GROUPS, EducationLevel.SECUNDAIR)
+    builder.add_random(8, SPECIAL_GROUPS, EducationLevel.BUITENGEWOON)
+    # Two pupils of the same name without account: activation must still give unique usernames.
+    for stamnummer, group in (("11223", "3de leerjaar"), ("11224", "5de leerjaar")):
+        builder.add(
+            "Lucas",
+            "Peeters",
+            stamnummer,
+            group,
+            EducationLevel.BASIS,
+            gender="M",
+            birth_date=None,
+            account=False,
+        )
+    return school, builder
+
+
+def seed_demo(
+    session: Session, *, today: date | None = None, hashing: PasswordHashing | None = None
+) -> bool:
+    """Fill an empty database with the demo; does nothing when the demo school exists."""
+    if session.execute(select(School.id).where(School.name == DEMO_SCHOOL)).first():
+        return False
+    today = today or datetime.now(UTC).date()
+    hashing = hashing or get_password_hashing()
+
+    # The second school first, so its Butrint Boeren owns `butrint.boeren` as in the manual.
+    second = School(name=SECOND_SCHOOL)
+    session.add(second)
+    session.flush()
+    second_builder = _DemoBuilder(second, today, SEED + 1)
+    second_builder.add(
+        "Butrint",
+        "Boeren",
+        "20001",
+        "4de leerjaar",
+        EducationLevel.BASIS,
+        gender="M",
+        birth_date=date(school_year_start(today).year - 9, 5, 2),
+        account=True,
+        logged_in=True,
+    )
+    second_builder.add_random(45, PRIMARY_GROUPS, EducationLevel.BASIS)
+    second_builder.add_random(14, SECONDARY_GROUPS[:3], EducationLevel.SECUNDAIR)
+    _store(session, second_builder, hashing)
+
+    _, builder = _build_demo_school(session, today)
+    _store(session, builder, hashing)
+
+    for username, display_name, school_names in DEMO_ADMINS:
+        auth.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)
+        for school_name in school_names:
+            auth.grant_school(session, username, school_name)
+    session.flush()
+    return True

@@ -1,0 +1,135 @@
+"""The logged-in administrator: login, logout, the current school and the session check."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import reflex as rx
+from sqlmodel import Session
+
+from leerid_app import routes, texts
+from leerid_app.db import get_engine
+from leerid_app.services import auth
+from leerid_app.services.auth import AdminContext
+from leerid_app.services.errors import DomainError
+from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+
+
+@dataclasses.dataclass
+class SchoolOption:
+    """A school in the `Wijzig instelling` menu."""
+
+    id: int
+    name: str
+
+
+class AuthState(rx.State):
+    """Session token (cookie), who is logged in, and the current school."""
+
+    # Only a random token lives in the browser; the session itself is in the database.
+    session_token: str = rx.Cookie("", name="leerid_session", same_site="strict", path="/")
+
+    admin_name: str = ""
+    school_name: str = ""
+    schools: list[SchoolOption] = []
+    login_error: str = ""
+    login_notice: str = ""
+    page_error: str = ""
+    logging_in: bool = False
+
+    def _apply_context(self, context: AdminContext) -> None:
+        self.admin_name = context.display_name
+        self.school_name = context.school_name
+        self.schools = [SchoolOption(id=s.id, name=s.name) for s in context.schools]
+
+    def _forget_login(self, notice: str) -> rx.event.EventSpec:
+        self.session_token = ""
+        self.admin_name = ""
+        self.school_name = ""
+        self.schools = []
+        self.login_notice = notice
+        return rx.redirect(routes.LOGIN)
+
+    def _as_admin(self, work):  # noqa: ANN001, ANN202
+        """Run work for the logged-in administrator; see guard.run_as_admin."""
+        return run_as_admin(self.session_token or None, work)
+
+    def _session_lost(self) -> rx.event.EventSpec:
+        had_token = bool(self.session_token)
+        return self._forget_login(
+            auth.SESSION_EXPIRED_MESSAGE if had_token else texts.LOGIN_REQUIRED
+        )
+
+    @rx.event
+    def require_login(self) -> rx.event.EventSpec | None:
+        """on_load of every page but the login page: a valid session, or off to the login page."""
+        try:
+            context = self._as_admin(lambda _session, context: context)
+        except NotLoggedIn:
+            return self._session_lost()
+        self._apply_context(context)
+        return None
+
+    @rx.event
+    async def log_in(self, form_data: dict) -> rx.event.EventSpec | None:
+        """Check the credentials (argon2 off the event loop) and start a server-side session."""
+        username = form_data.get("username") if isinstance(form_data, dict) else None
+        password = form_data.get("password") if isinstance(form_data, dict) else None
+        if not isinstance(username, str) or not isinstance(password, str):
+            self.login_error = auth.LOGIN_FAILED_MESSAGE
+            return None
+        self.logging_in = True
+        try:
+            token, error = await asyncio.to_thread(_authenticate, username, password)
+        finally:
+            self.logging_in = False
+        if token is None:
+            self.login_error = error or auth.LOGIN_FAILED_MESSAGE
+            return None
+        self.session_token = token
+        self.login_error = ""
+        self.login_notice = ""
+        return rx.redirect(routes.PUPILS)
+
+    @rx.event
+    def log_out(self) -> rx.event.EventSpec:
+        """End the session on the server, then forget it in the browser."""
+        token = self.session_token
+        with Session(get_engine()) as session:
+            auth.end_session(session, token or None)
+            session.commit()
+        self.reset()
+        return self._forget_login(texts.LOGGED_OUT)
+
+    @rx.event
+    def switch_school(self, school_id: int) -> rx.event.EventSpec | None:
+        """`Wijzig instelling`: only to a school this administrator administers."""
+        token = self.session_token or None
+        try:
+            with Session(get_engine()) as session:
+                try:
+                    context = auth.switch_school(session, token, school_id)
+                finally:
+                    session.commit()  # keeps the audit of a refused switch
+        except NotLoggedIn:
+            return self._session_lost()
+        except DomainError as error:
+            self.page_error = error.message
+            return None
+        self._apply_context(context)
+        self.page_error = ""
+        return rx.redirect(routes.PUPILS)
+
+
+def _authenticate(username: str, password: str) -> tuple[str | None, str | None]:
+    """Runs in a worker thread: verify, then start a session; commits throttle and audit rows."""
+    with Session(get_engine()) as session:
+        result = auth.authenticate(session, username, password)
+        token = None
+        if result.ok and result.administrator_id is not None:
+            token = auth.start_session(session, result.administrator_id)
+        session.commit()
+    if token is None:
+        log.info("failed administrator login")
+    return token, result.error

@@ -1,0 +1,220 @@
+"""The pupil list: filters, sorting, paging and a selection that survives both."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import reflex as rx
+from sqlmodel import Session
+
+from leerid_app import routes, texts
+from leerid_app.models import AccountType
+from leerid_app.services import pupils
+from leerid_app.services.auth import AdminContext
+from leerid_app.services.pupils import AccountStatus, PupilFilter, PupilRow, SortField
+from leerid_app.settings import get_settings
+from leerid_app.state.auth import AuthState
+from leerid_app.state.guard import NotLoggedIn
+
+ALL = "alle"  # Radix selects cannot hold an empty value
+STATUS_OPTIONS = [status.value for status in AccountStatus]
+TYPE_OPTIONS = {"Basis": AccountType.BASIS, "Gevorderd": AccountType.GEVORDERD}
+
+
+class PupilListState(AuthState):
+    """Filters, the current page of rows and the selected pupil ids (kept on the server)."""
+
+    search: str = ""
+    group: str = ALL
+    status: str = ALL
+    account_type: str = ALL
+    sort_field: str = SortField.NAAM.value
+    sort_descending: bool = False
+    page: int = 1
+
+    rows: list[PupilRow] = []
+    total: int = 0
+    page_count: int = 1
+    groups: list[str] = []
+
+    # The selection lives on the server only: thousands of ids need not travel to the browser.
+    _selected: set[int] = set()
+    _selection_school_id: int | None = None
+    selected_count: int = 0
+    selected_on_page: list[int] = []
+    all_on_page_selected: bool = False
+
+    def _filters(self) -> PupilFilter:
+        return PupilFilter(
+            search=self.search,
+            administrative_group="" if self.group == ALL else self.group,
+            status=AccountStatus(self.status) if self.status in STATUS_OPTIONS else None,
+            account_type=TYPE_OPTIONS.get(self.account_type),
+        )
+
+    def _query(self, session: Session, context: AdminContext) -> None:
+        if self._selection_school_id != context.school_id:
+            # Another school: the old selection means nothing here.
+            self._selected = set()
+            self._selection_school_id = context.school_id
+        self._apply_context(context)
+        self.groups = pupils.administrative_groups(session, school_id=context.school_id)
+        if self.group != ALL and self.group not in self.groups:
+            self.group = ALL
+        result = pupils.list_pupils(
+            session,
+            school_id=context.school_id,
+            filters=self._filters(),
+            today=date.today(),
+            sort=SortField(self.sort_field),
+            descending=self.sort_descending,
+            page=self.page,
+            page_size=get_settings().page_size,
+        )
+        self.rows = result.rows
+        self.total = result.total
+        self.page = result.page
+        self.page_count = result.page_count
+        self._sync_selection()
+
+    def _sync_selection(self) -> None:
+        page_ids = [row.id for row in self.rows]
+        self.selected_on_page = [pupil_id for pupil_id in page_ids if pupil_id in self._selected]
+        self.all_on_page_selected = bool(page_ids) and len(self.selected_on_page) == len(page_ids)
+        self.selected_count = len(self._selected)
+
+    def _refresh(self) -> rx.event.EventSpec | None:
+        try:
+            self._as_admin(self._query)
+        except NotLoggedIn:
+            return self._session_lost()
+        return None
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        """on_load of the start page."""
+        return self._refresh()
+
+    @rx.event
+    def set_search(self, value: str) -> rx.event.EventSpec | None:
+        """Free-text search on stamnummer, naam and voornaam."""
+        self.search = value[: pupils.MAX_SEARCH_LENGTH] if isinstance(value, str) else ""
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def set_group(self, value: str) -> rx.event.EventSpec | None:
+        """Filter on administrative group (checked against the school's groups on query)."""
+        self.group = value if isinstance(value, str) and value else ALL
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def set_status(self, value: str) -> rx.event.EventSpec | None:
+        """Filter on Actief / Inactief / Geen account."""
+        self.status = value if value in STATUS_OPTIONS else ALL
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def set_account_type(self, value: str) -> rx.event.EventSpec | None:
+        """Filter on Basis / Gevorderd."""
+        self.account_type = value if value in TYPE_OPTIONS else ALL
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def sort_by(self, field: str) -> rx.event.EventSpec | None:
+        """Sort on a column; a second click on the same column reverses the order."""
+        if field not in {sort.value for sort in SortField}:
+            return None
+        if field == self.sort_field:
+            self.sort_descending = not self.sort_descending
+        else:
+            self.sort_field, self.sort_descending = field, False
+        return self._refresh()
+
+    @rx.event
+    def go_to_page(self, page: int) -> rx.event.EventSpec | None:
+        """Jump to a page; out-of-range pages are clamped by the query."""
+        if type(page) is not int:
+            return None
+        self.page = max(1, min(page, self.page_count))
+        return self._refresh()
+
+    @rx.event
+    def toggle_pupil(self, pupil_id: int, checked: bool) -> None:
+        """The check box of one row; only ids of the page shown (so of this school) count."""
+        if type(pupil_id) is not int or pupil_id not in {row.id for row in self.rows}:
+            return
+        if checked is True:
+            self._selected.add(pupil_id)
+        else:
+            self._selected.discard(pupil_id)
+        self._sync_selection()
+
+    @rx.event
+    def toggle_page(self, checked: bool) -> None:
+        """The check box in the header: every row of this page."""
+        page_ids = {row.id for row in self.rows}
+        if checked is True:
+            self._selected |= page_ids
+        else:
+            self._selected -= page_ids
+        self._sync_selection()
+
+    @rx.event
+    def select_all_matching(self) -> rx.event.EventSpec | None:
+        """Select every pupil matching the filters, on every page."""
+
+        def all_ids(session: Session, context: AdminContext) -> list[int]:
+            return pupils.matching_pupil_ids(
+                session, school_id=context.school_id, filters=self._filters(), today=date.today()
+            )
+
+        try:
+            self._selected |= set(self._as_admin(all_ids))
+        except NotLoggedIn:
+            return self._session_lost()
+        self._sync_selection()
+        return None
+
+    @rx.event
+    def clear_selection(self) -> None:
+        """Deselect everything."""
+        self._selected = set()
+        self._sync_selection()
+
+    @rx.event
+    def open_pupil(self, pupil_id: int) -> rx.event.EventSpec | None:
+        """A click on a row opens the pupil's detail (the detail page checks the scope)."""
+        if type(pupil_id) is not int:
+            return None
+        return rx.redirect(routes.pupil_detail(pupil_id))
+
+    @rx.event
+    def start_bulk_renewal(self) -> rx.event.EventSpec | None:
+        """`Vernieuw wachtwoord` for the selection."""
+        if not self._selected:
+            self.page_error = texts.NOTHING_SELECTED
+            return None
+        self.page_error = ""
+        return rx.redirect(routes.BULK_RENEW)
+
+    @rx.event
+    def start_bulk_activation(self) -> rx.event.EventSpec | None:
+        """`Activeer LeerID` for the selected pupils without account."""
+        if not self._selected:
+            self.page_error = texts.NOTHING_SELECTED
+            return None
+        self.page_error = ""
+        return rx.redirect(routes.BULK_ACTIVATE)
+
+    def selected_ids(self) -> set[int]:
+        """The selection, for the bulk pages (which re-check the school scope)."""
+        return set(self._selected)
+
+    def forget_selection(self) -> None:
+        """After a bulk run the selection has served its purpose."""
+        self._selected = set()
+        self._sync_selection()
