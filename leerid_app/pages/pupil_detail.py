@@ -1,0 +1,145 @@
+"""The pupil detail page: enrollment data, official data, the LeerID card and the remarks."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leerid_app import routes, texts
+from leerid_app.components.layout import field, page_frame, section_heading, success_callout
+from leerid_app.state.pupil_detail import PupilDetailState
+
+P = PupilDetailState.pupil
+
+
+def enrollment_card() -> rx.Component:
+    """INSCHRIJVINGSGEGEVENS."""
+    return rx.card(
+        rx.vstack(
+            section_heading(texts.ENROLLMENT_DATA),
+            rx.grid(
+                field(texts.COL_FIRST_NAME, P.first_name),
+                field(texts.COL_LAST_NAME, P.last_name),
+                field(texts.COL_STAMNUMMER, P.stamnummer),
+                field(texts.COL_GROUP, P.administrative_group),
+                columns="2",
+                spacing="4",
+                width="100%",
+            ),
+            spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def official_card() -> rx.Component:
+    """OFFICIËLE GEGEVENS, or the manual's note when the register supplied none."""
+    return rx.card(
+        rx.vstack(
+            section_heading(texts.OFFICIAL_DATA),
+            rx.cond(
+                P.has_official_data,
+                rx.grid(
+                    field(texts.COL_FIRST_NAME, P.official_first_name),
+                    field(texts.COL_LAST_NAME, P.official_last_name),
+                    field(texts.GENDER, P.gender),
+                    field(texts.BIRTH_DATE, P.birth_date),
+                    columns="2",
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.text(texts.NO_OFFICIAL_DATA, color_scheme="gray", id="no-official-data"),
+            ),
+            spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def account_card() -> rx.Component:
+    """The LeerID card, or `Geen account` with the activation button."""
+    return rx.card(
+        rx.cond(
+            P.has_account,
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("circle_check", color="var(--green-9)"),
+                    rx.heading(P.account_title, size="4", id="account-title"),
+                    rx.spacer(),
+                    rx.link(
+                        rx.button(texts.EDIT_CREDENTIALS),
+                        href=f"/leerling/{P.id}/aanpassen",
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                field(texts.ACCOUNT_STATUS, P.status),
+                rx.text(P.status_line, size="2", color_scheme="gray", id="status-line"),
+                rx.grid(
+                    field(texts.USERNAME, P.username),
+                    rx.vstack(
+                        field(texts.PASSWORD_TYPE, P.password_type),
+                        rx.cond(
+                            P.must_choose_password,
+                            rx.text(texts.MUST_CHOOSE_PASSWORD, size="2", color_scheme="orange"),
+                        ),
+                        spacing="1",
+                    ),
+                    rx.cond(P.masked_email != "", field(texts.EMAIL, P.masked_email)),
+                    field(texts.CREATED, P.created),
+                    field(texts.LAST_LOGIN, P.last_login),
+                    columns="3",
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.vstack(
+                    field(texts.ACCOUNT_STATUS, texts.NO_ACCOUNT),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.button(texts.ACTIVATE_ONE, on_click=PupilDetailState.activate),
+                width="100%",
+                align="center",
+            ),
+        ),
+        width="100%",
+    )
+
+
+def remarks() -> rx.Component:
+    """OPMERKING: where wrong or missing data must be corrected."""
+    return rx.callout.root(
+        rx.callout.text(
+            rx.text.strong(texts.REMARK),
+            rx.unordered_list(
+                rx.list_item(texts.REMARK_ENROLLMENT),
+                rx.list_item(texts.REMARK_OFFICIAL),
+            ),
+        ),
+        color_scheme="gray",
+        variant="surface",
+        width="100%",
+    )
+
+
+def pupil_detail_page() -> rx.Component:
+    """Detail of one pupil."""
+    return page_frame(
+        rx.link(f"← {texts.BACK_TO_LIST}", href=routes.PUPILS),
+        rx.cond(
+            PupilDetailState.not_found,
+            rx.fragment(),
+            rx.vstack(
+                success_callout(PupilDetailState.flash),
+                rx.heading(P.first_name, " ", P.last_name, size="7", id="pupil-name"),
+                rx.grid(enrollment_card(), official_card(), columns="2", spacing="4", width="100%"),
+                account_card(),
+                remarks(),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+    )
