@@ -3,10 +3,12 @@
 import reflex as rx
 
 from leerid_app import routes, texts
+from leerid_app.pages.bulk import bulk_page
 from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.state.bulk import BulkState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 
@@ -16,17 +18,29 @@ app.add_page(
     pupils_page,
     route=routes.PUPILS,
     title=texts.APP_TITLE,
-    on_load=PupilListState.load,
+    on_load=[BulkState.discard, PupilListState.load],
 )
 app.add_page(
     pupil_detail_page,
     route=routes.PUPIL_DETAIL,
     title=f"Leerling - {texts.APP_TITLE}",
-    on_load=PupilDetailState.load,
+    on_load=[BulkState.discard, PupilDetailState.load],
 )
 app.add_page(
     pupil_edit_page,
     route=routes.PUPIL_EDIT,
     title=f"{texts.EDIT_CREDENTIALS} - {texts.APP_TITLE}",
-    on_load=EditCredentialsState.load_edit,
+    on_load=[BulkState.discard, EditCredentialsState.load_edit],
+)
+app.add_page(
+    bulk_page,
+    route=routes.BULK_RENEW,
+    title=f"{texts.BULK_RENEW_HEADING} - {texts.APP_TITLE}",
+    on_load=BulkState.prepare_renewal,
+)
+app.add_page(
+    bulk_page,
+    route=routes.BULK_ACTIVATE,
+    title=f"{texts.BULK_ACTIVATE_HEADING} - {texts.APP_TITLE}",
+    on_load=BulkState.prepare_activation,
 )

@@ -119,7 +119,9 @@ COL_USERNAME = "Gebruikersnaam"
 COL_PASSWORD = "Wachtwoord"
 COL_EMAIL = "E-mailadres"
 COL_ACCOUNT_TYPE = "Accounttype"
-EMAIL_LINKED_TITLE = "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres"
+EMAIL_LINKED_TITLE = (
+    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres"
+)
 EMAIL_LINKED_EXPLANATION = (
     "Leerlingen die een e-mailadres hebben gekoppeld aan hun LeerID kunnen zelf hun wachtwoord "
     "herstellen en wijzigen. Je kan hun wachtwoord niet wijzigen in Bulk. Enkel in uitzonderlijke "
@@ -135,15 +137,22 @@ BULK_ALREADY_RUNNING = "Deze bewerking is al bezig."
 RESULT_RENEWED = "{count} LeerID's hebben een nieuw wachtwoord"
 RESULT_ACTIVATED = "{count} LeerID's zijn geactiveerd"
 RESULT_BASIC = (
-    "{count} LeerID's met basis wachtwoord: De leerlingen kunnen meteen aanmelden. Ze kunnen hun "
-    "wachtwoord niet zelf aanpassen."
+    "{count} {kind} LeerID's met basis wachtwoord: De leerlingen kunnen meteen aanmelden. Ze "
+    "kunnen hun wachtwoord niet zelf aanpassen; bij verlies geef je hen een nieuw wachtwoord."
 )
 RESULT_ADVANCED = (
-    "{count} bestaande LeerID's met gevorderd wachtwoord: De leerlingen moeten hun wachtwoord "
+    "{count} {kind} LeerID's met gevorderd wachtwoord: De leerlingen moeten hun wachtwoord "
     "aanpassen nadat ze de eerste keer aangemeld zijn. Ze kunnen nadien steeds hun wachtwoord "
     "aanpassen en een e-mailadres toevoegen."
 )
+KIND_EXISTING = "bestaande"
+KIND_NEW = "nieuwe"
 RESULT_TABLE = "LEERID'S MET NIEUW WACHTWOORD"
+RESULT_TABLE_ACTIVATED = "NIEUWE LEERID'S"
+RESULT_DISCARDED = (
+    "De wachtwoorden worden niet bewaard: download de PDF of de Excel voor je deze pagina verlaat."
+)
+BULK_SCHOOL_CHANGED = "De instelling is intussen gewijzigd. Selecteer de leerlingen opnieuw."
 DOWNLOAD_PDF = "Download een PDF met LeerID gebruikersnamen en wachtwoorden"
 DOWNLOAD_EXCEL = "Download de Excel met alle LeerID data"
 DONE = "Klaar, terug naar de lijst"

@@ -22,7 +22,9 @@ def login_page() -> rx.Component:
                         rx.callout(AuthState.login_notice, icon="info", role="status"),
                     ),
                     error_callout(AuthState.login_error),
-                    rx.el.label(texts.LOGIN_USERNAME, html_for="username", class_name="rt-Text rt-r-size-2"),
+                    rx.el.label(
+                        texts.LOGIN_USERNAME, html_for="username", class_name="rt-Text rt-r-size-2"
+                    ),
                     rx.input(
                         id="username",
                         name="username",
@@ -32,7 +34,9 @@ def login_page() -> rx.Component:
                         width="100%",
                         auto_focus=True,
                     ),
-                    rx.el.label(texts.LOGIN_PASSWORD, html_for="password", class_name="rt-Text rt-r-size-2"),
+                    rx.el.label(
+                        texts.LOGIN_PASSWORD, html_for="password", class_name="rt-Text rt-r-size-2"
+                    ),
                     rx.input(
                         id="password",
                         name="password",

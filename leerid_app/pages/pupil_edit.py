@@ -22,7 +22,9 @@ def remove_email_dialog() -> rx.Component:
             rx.alert_dialog.title(texts.REMOVE_EMAIL_CONFIRM_TITLE),
             rx.alert_dialog.description(texts.REMOVE_EMAIL_CONFIRM),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button(texts.CANCEL, variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(texts.CANCEL, variant="soft", color_scheme="gray")
+                ),
                 rx.alert_dialog.action(
                     rx.button(texts.CONFIRM, color_scheme="red", on_click=S.confirm_remove_email)
                 ),
@@ -41,8 +43,11 @@ def credentials_form() -> rx.Component:
             section_heading(texts.EDIT_HEADING),
             rx.heading(P.first_name, " ", P.last_name, size="5"),
             rx.el.label(
-                texts.USERNAME, " - ", texts.CHANGE_USERNAME,
-                html_for="username-input", class_name="rt-Text rt-r-size-2",
+                texts.USERNAME,
+                " - ",
+                texts.CHANGE_USERNAME,
+                html_for="username-input",
+                class_name="rt-Text rt-r-size-2",
             ),
             rx.input(
                 id="username-input",
@@ -55,8 +60,13 @@ def credentials_form() -> rx.Component:
             ),
             rx.cond(
                 S.username_error != "",
-                rx.text(S.username_error, color_scheme="red", size="2", id="username-error",
-                        role="alert"),
+                rx.text(
+                    S.username_error,
+                    color_scheme="red",
+                    size="2",
+                    id="username-error",
+                    role="alert",
+                ),
             ),
             rx.hstack(
                 rx.text(texts.PASSWORD, size="2", weight="medium"),
@@ -123,6 +133,9 @@ def edit_remarks() -> rx.Component:
 def pupil_edit_page() -> rx.Component:
     """Edit one pupil's credentials."""
     return page_frame(
-        rx.cond(S.not_found, rx.fragment(), rx.vstack(credentials_form(), edit_remarks(),
-                                                      spacing="4", width="100%")),
+        rx.cond(
+            S.not_found,
+            rx.fragment(),
+            rx.vstack(credentials_form(), edit_remarks(), spacing="4", width="100%"),
+        ),
     )

@@ -12,7 +12,7 @@ from leerid_app.state.pupils import ALL, STATUS_OPTIONS, TYPE_OPTIONS, PupilList
 
 def _filter_select(
     label: str, items: list[str] | rx.Var, value: rx.Var[str], on_change
-) -> rx.Component:  # noqa: ANN001
+) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.select.root(
@@ -49,15 +49,21 @@ def filter_bar() -> rx.Component:
                     spacing="1",
                 ),
                 _filter_select(
-                    texts.GROUP_LABEL, PupilListState.groups, PupilListState.group,
+                    texts.GROUP_LABEL,
+                    PupilListState.groups,
+                    PupilListState.group,
                     PupilListState.set_group,
                 ),
                 _filter_select(
-                    texts.STATUS_LABEL, STATUS_OPTIONS, PupilListState.status,
+                    texts.STATUS_LABEL,
+                    STATUS_OPTIONS,
+                    PupilListState.status,
                     PupilListState.set_status,
                 ),
                 _filter_select(
-                    texts.TYPE_LABEL, list(TYPE_OPTIONS), PupilListState.account_type,
+                    texts.TYPE_LABEL,
+                    list(TYPE_OPTIONS),
+                    PupilListState.account_type,
                     PupilListState.set_account_type,
                 ),
                 spacing="4",

@@ -28,6 +28,7 @@ MSG_EMAIL_LINKED = (
 MSG_NO_EMAIL = "Aan dit LeerID is geen e-mailadres gekoppeld."
 MSG_EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
 MSG_NOTHING_CHANGED = "Er is niets gewijzigd."
+MSG_NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
 
 # An advanced pupil gets one month to replace a generated password by their own.
 PASSWORD_CHANGE_MONTHS = 1
@@ -59,12 +60,44 @@ def add_months(day: date, months: int) -> date:
 
 
 def mask_email(email: str) -> str:
-    """First and last character of the local part, five stars between: ``t*****s@ond.be``."""
-    local, _, domain = email.partition("@")
+    """First and last character of the local part, five stars between: ``t*****s@ond.be``.
+
+    The domain is the part after the last ``@``; text without any ``@`` is masked as a
+    local part alone, without inventing an ``@`` it never had.
+    """
+    local, at, domain = email.rpartition("@")
+    if not at:
+        local, domain = email, ""
     if not local:
-        return f"*****@{domain}"
-    last = local[-1] if len(local) > 1 else ""
-    return f"{local[0]}*****{last}@{domain}"
+        masked = "*****"
+    else:
+        last = local[-1] if len(local) > 1 else ""
+        masked = f"{local[0]}*****{last}"
+    return f"{masked}@{domain}" if at else masked
+
+
+def is_generated_password(account_type: AccountType, password: object) -> bool:
+    """Whether ``password`` has the shape the generator gives this account type.
+
+    The edit screen sends back the password it showed; anything else (typed, shortened,
+    of the other type) must not become a pupil's password.
+    """
+    if not isinstance(password, str):
+        return False
+    if account_type == AccountType.GEVORDERD:
+        return (
+            len(password) == passwords.ADVANCED_PASSWORD_LENGTH
+            and all(char in passwords.ADVANCED_ALPHABET for char in password)
+            and any(char in passwords.UPPERCASE for char in password)
+            and any(char in passwords.LOWERCASE for char in password)
+            and any(char in passwords.DIGITS for char in password)
+        )
+    word = password.strip(passwords.DIGITS)
+    return (
+        len(password) == passwords.BASIC_PASSWORD_LENGTH
+        and all(char in passwords.DIGITS for char in password.replace(word, "", 1))
+        and word in passwords.basic_password_words()
+    )
 
 
 def issued_credential(pupil: Pupil, account: LeerIDAccount, password: str) -> IssuedCredential:
@@ -153,8 +186,15 @@ def activate_account(
         created_at=now,
     )
     set_generated_password(account, hashing.hash(password), now=now)
-    session.add(account)
-    flush_or_conflict(session)
+    try:
+        # A savepoint, so after a lost race the session can still tell which one was lost.
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError as error:
+        if account_of(session, pupil_id) is not None:
+            # Another administrator activated this pupil at the same moment.
+            raise DomainError(MSG_ALREADY_ACTIVE) from error
+        raise UsernameTaken(usernames.MSG_TAKEN) from error
     audit.record_event(
         session,
         action=AuditAction.ACCOUNT_ACTIVATED,
@@ -221,6 +261,9 @@ def change_credentials(
         account.email = None
     elif change.new_password and account.email:
         raise NotAllowed(MSG_EMAIL_LINKED)
+
+    if change.new_password and not is_generated_password(account.account_type, change.new_password):
+        raise DomainError(MSG_NOT_GENERATED)
 
     if change.new_password:
         set_generated_password(account, hashing.hash(change.new_password), now=now)

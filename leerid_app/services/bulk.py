@@ -236,6 +236,9 @@ def _current_rows(
                 .order_by(Pupil.id)
                 .with_for_update(of=LeerIDAccount)
             )
+        # The rows as the database holds them now, not as the plan loaded them into this
+        # session: the checks below must see an e-mail or username changed meanwhile.
+        statement = statement.execution_options(populate_existing=True)
         for pupil, account in session.execute(statement).tuples():
             assert pupil.id is not None
             rows[pupil.id] = (pupil, account)
@@ -254,6 +257,7 @@ def save_renewal(
     """Store every new password in the caller's one transaction, or none of them."""
     if not planned:
         raise DomainError(MSG_NOTHING_TO_DO)
+    _refuse_duplicates(planned)
     now = now or datetime.now(UTC)
     current = _current_rows(
         session,
@@ -266,7 +270,10 @@ def save_renewal(
         pupil, account = current.get(item.pupil.pupil_id, (None, None))
         # What was shown must still hold: the account exists, has no e-mail, same username.
         unchanged = (
-            account is not None and not account.email and account.username == item.pupil.username
+            account is not None
+            and not account.email
+            and account.username == item.pupil.username
+            and account.account_type == item.pupil.account_type
         )
         if pupil is None or account is None or not unchanged:
             raise DomainError(MSG_CHANGED_MEANWHILE)
@@ -297,6 +304,7 @@ def save_activation(
     """Create every account in the caller's one transaction, usernames unique in the batch."""
     if not planned:
         raise DomainError(MSG_NOTHING_TO_DO)
+    _refuse_duplicates(planned)
     now = now or datetime.now(UTC)
     # No rows to lock yet: the unique pupil_id and username constraints catch a racing batch.
     current = _current_rows(
@@ -307,26 +315,33 @@ def save_activation(
     )
     handed_out: set[str] = set()
     issued: list[IssuedCredential] = []
-    for item, password_hash in zip(planned, password_hashes, strict=True):
-        pupil, existing = current.get(item.pupil.pupil_id, (None, None))
-        if pupil is None or existing is not None:
-            raise DomainError(MSG_CHANGED_MEANWHILE)
-        account_type = account_type_for(pupil.education_level)
-        username = usernames.unique_username(
-            session, pupil.first_name, pupil.last_name, reserved=handed_out
-        )
-        handed_out.add(username)
-        account = LeerIDAccount(
-            pupil_id=item.pupil.pupil_id,
-            account_type=account_type,
-            username=username,
-            password_hash="",
-            password_type=password_type_for(account_type),
-            created_at=now,
-        )
-        set_generated_password(account, password_hash, now=now)
-        session.add(account)
-        issued.append(issued_credential(pupil, account, item.password))
+    # No autoflush: the username queries would otherwise insert the accounts one by one, and a
+    # racing batch's constraint violation would escape as a raw IntegrityError from a query.
+    # ``reserved`` keeps the usernames unique within the batch until the one flush below.
+    with session.no_autoflush:
+        for item, password_hash in zip(planned, password_hashes, strict=True):
+            pupil, existing = current.get(item.pupil.pupil_id, (None, None))
+            if pupil is None or existing is not None:
+                raise DomainError(MSG_CHANGED_MEANWHILE)
+            account_type = account_type_for(pupil.education_level)
+            if account_type != item.pupil.account_type:
+                # The education level changed: the planned password is of the other type.
+                raise DomainError(MSG_CHANGED_MEANWHILE)
+            username = usernames.unique_username(
+                session, pupil.first_name, pupil.last_name, reserved=handed_out
+            )
+            handed_out.add(username)
+            account = LeerIDAccount(
+                pupil_id=item.pupil.pupil_id,
+                account_type=account_type,
+                username=username,
+                password_hash="",
+                password_type=password_type_for(account_type),
+                created_at=now,
+            )
+            set_generated_password(account, password_hash, now=now)
+            session.add(account)
+            issued.append(issued_credential(pupil, account, item.password))
     flush_or_conflict(session, MSG_CHANGED_MEANWHILE)
     _audit_batch(
         session,
@@ -338,6 +353,12 @@ def save_activation(
         now=now,
     )
     return sorted(issued, key=slip_order)
+
+
+def _refuse_duplicates(planned: Sequence[PlannedPassword]) -> None:
+    """One pupil twice in a batch would hand out a slip whose password no longer works."""
+    if len({item.pupil.pupil_id for item in planned}) != len(planned):
+        raise DomainError(MSG_CHANGED_MEANWHILE)
 
 
 def _audit_batch(

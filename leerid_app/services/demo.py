@@ -199,7 +199,9 @@ class _DemoBuilder:
         self.school = school
         self.today = today
         self.rng = random.Random(seed)
-        self.fakers = {locale: Faker(locale) for locale in set(FAKER_LOCALES)}
+        # Sorted, not a set's order: that changes with PYTHONHASHSEED, so every start of the
+        # app would seed the locales differently and show other demo pupils.
+        self.fakers = {locale: Faker(locale) for locale in sorted(set(FAKER_LOCALES))}
         for index, faker in enumerate(self.fakers.values()):
             faker.seed_instance(seed + index)
         self.used_stamnummers: set[str] = set()
@@ -317,8 +319,12 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
     # Nobody knows the demo pupils' passwords: administrators hand out new ones in the demo.
     plain = [passwords.generate_password(p.account_type) for p in with_account]  # type: ignore[arg-type]
     hashes = _hash_all(plain, hashing)
-    start = datetime.combine(school_year_start(builder.today), time(8, 0), tzinfo=UTC)
     now = datetime.combine(builder.today, time(7, 0), tzinfo=UTC)
+    # On 1 September the school year is only hours old: still leave an hour to create in.
+    start = min(
+        datetime.combine(school_year_start(builder.today), time(8, 0), tzinfo=UTC),
+        now - timedelta(hours=1),
+    )
     handed_out: set[str] = set()
     for planned, password_hash in zip(with_account, hashes, strict=True):
         rng = builder.rng
@@ -330,12 +336,15 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
             session, planned.pupil.first_name, planned.pupil.last_name, reserved=handed_out
         )
         handed_out.add(username)
+        # Only a pupil who logged in and chose their own password can have linked an e-mail
+        # (in the Leerlingloket), so an e-mail implies both.
+        has_email = planned.email is not None
         last_login = None
-        if planned.logged_in and created < now:
+        if planned.logged_in or has_email:
             last_login = created + (now - created) * rng.random()
         advanced = planned.account_type is AccountType.GEVORDERD
         # Advanced pupils who logged in have set their own password, except a few late ones.
-        own_password = advanced and last_login is not None and rng.random() < 0.8
+        own_password = advanced and last_login is not None and (has_email or rng.random() < 0.8)
         must_change = advanced and not own_password
         session.add(
             LeerIDAccount(
@@ -348,7 +357,7 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
                 else password_type_for(planned.account_type),
                 must_change_password=must_change,
                 password_change_deadline=add_months(created.date(), 1) if must_change else None,
-                email=planned.email if (own_password or planned.email) else None,
+                email=planned.email,
                 created_at=created,
                 last_login_at=last_login,
                 password_changed_at=created,
@@ -357,7 +366,7 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
     session.flush()
 
 
-def _build_demo_school(session: Session, today: date) -> School:
+def _build_demo_school(session: Session, today: date) -> tuple[School, _DemoBuilder]:
     school = School(name=DEMO_SCHOOL)
     session.add(school)
     session.flush()
@@ -376,6 +385,8 @@ def _build_demo_school(session: Session, today: date) -> School:
             email=manual.email,
             logged_in=manual.logged_in,
         )
+    # Their fixed stamnummers are taken before the random ones are drawn, so none collides.
+    builder.used_stamnummers.update(("11223", "11224"))
     builder.add_random(102, PRIMARY_GROUPS, EducationLevel.BASIS)
     builder.add_random(82, SECONDARY_GROUPS, EducationLevel.SECUNDAIR)
     builder.add_random(8, SPECIAL_GROUPS, EducationLevel.BUITENGEWOON)

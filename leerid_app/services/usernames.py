@@ -89,9 +89,7 @@ def candidate_usernames(base: str) -> Iterator[str]:
         yield _truncate(base, MAX_USERNAME_LENGTH - len(suffix)) + suffix
 
 
-def pick_unique_username(
-    first_name: str, last_name: str, is_taken: Callable[[str], bool]
-) -> str:
+def pick_unique_username(first_name: str, last_name: str, is_taken: Callable[[str], bool]) -> str:
     """The first generated username for the name that ``is_taken`` does not refuse.
 
     Args:

@@ -51,7 +51,7 @@ class AuthState(rx.State):
         self.login_notice = notice
         return rx.redirect(routes.LOGIN)
 
-    def _as_admin(self, work):  # noqa: ANN001, ANN202
+    def _as_admin(self, work):
         """Run work for the logged-in administrator; see guard.run_as_admin."""
         return run_as_admin(self.session_token or None, work)
 

@@ -1,4 +1,4 @@
-"""Runs a handler's work for the logged-in administrator: session and school checked on the server."""
+"""Runs handler work as the logged-in administrator, session and school checked server-side."""
 
 from __future__ import annotations
 

@@ -233,7 +233,9 @@ class EditCredentialsState(PupilDetailState):
     @rx.event
     def generate_password(self) -> None:
         """`genereer nieuw wachtwoord`: each click shows another one; nothing is saved yet."""
-        if not self.pupil.has_account or (self.pupil.masked_email and not self.remove_email_pending):
+        if not self.pupil.has_account or (
+            self.pupil.masked_email and not self.remove_email_pending
+        ):
             self.page_error = accounts.MSG_EMAIL_LINKED if self.pupil.masked_email else ""
             return
         account_type = AccountType.GEVORDERD if self.pupil.is_advanced else AccountType.BASIS
@@ -253,7 +255,9 @@ class EditCredentialsState(PupilDetailState):
         pupil_id = self.pupil.id
         self._reset_form()
         self.new_password = ""
-        return rx.redirect(routes.pupil_detail(pupil_id)) if pupil_id else rx.redirect(routes.PUPILS)
+        return (
+            rx.redirect(routes.pupil_detail(pupil_id)) if pupil_id else rx.redirect(routes.PUPILS)
+        )
 
     @rx.event
     def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
