@@ -4,11 +4,13 @@ import reflex as rx
 
 from leerid_app import routes, texts
 from leerid_app.pages.bulk import bulk_page
+from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
 from leerid_app.state.bulk import BulkState
+from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 
@@ -43,4 +45,10 @@ app.add_page(
     route=routes.BULK_ACTIVATE,
     title=f"{texts.BULK_ACTIVATE_HEADING} - {texts.APP_TITLE}",
     on_load=BulkState.prepare_activation,
+)
+app.add_page(
+    logbook_page,
+    route=routes.LOGBOOK,
+    title=f"{texts.LOGBOOK_HEADING} - {texts.APP_TITLE}",
+    on_load=[BulkState.discard, LogbookState.load],
 )

@@ -202,7 +202,31 @@ def details_text(details: str) -> str:
         return details  # cut at the column limit, so no longer valid JSON: show it raw
     if not isinstance(decoded, dict):
         return str(decoded)
-    return "; ".join(f"{key}: {value}" for key, value in decoded.items())
+    return "; ".join(
+        f"{DETAIL_LABELS.get(key, key)}: {_detail_value(value)}" for key, value in decoded.items()
+    )
+
+
+# The Logboek speaks Dutch; details are stored with stable English keys.
+DETAIL_LABELS = {
+    "bulk": "bulk",
+    "count": "aantal",
+    "from": "van",
+    "to": "naar",
+    "type": "type",
+    "username": "gebruikersnaam",
+    "reason": "reden",
+    "school_id": "instelling",
+    "argument": "argument",
+}
+
+
+def _detail_value(value: object) -> str:
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nee"
+    return str(value)
 
 
 def _day_start(day: date) -> datetime:

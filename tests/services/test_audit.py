@@ -128,7 +128,8 @@ def test_details_naming_a_secret_are_refused(details) -> None:
 
 
 def test_details_text_is_readable() -> None:
-    assert details_text('{"from":"a","to":"b"}') == "from: a; to: b"
+    assert details_text('{"from":"a","to":"b"}') == "van: a; naar: b"
+    assert details_text('{"bulk":true,"count":2}') == "bulk: ja; aantal: 2"
     assert details_text("") == ""
     assert details_text('{"cut":"abc…') == '{"cut":"abc…'
 

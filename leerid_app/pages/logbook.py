@@ -1,0 +1,134 @@
+"""The Logboek page: who did what to which LeerID, and when."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from leerid_app import texts
+from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.state.logbook import ACTION_OPTIONS, ALL, LogbookState, LogRowView
+
+S = LogbookState
+
+
+def _labelled(label: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), control, spacing="1")
+
+
+def filters() -> rx.Component:
+    """Pupil, action and date range."""
+    return rx.card(
+        rx.hstack(
+            _labelled(
+                texts.COL_PUPIL,
+                rx.input(
+                    placeholder=texts.LOGBOOK_PUPIL_FILTER,
+                    aria_label=texts.LOGBOOK_PUPIL_FILTER,
+                    value=S.pupil_query,
+                    on_change=S.set_pupil_query.debounce(300),
+                    width="20em",
+                    max_length=100,
+                ),
+            ),
+            _labelled(
+                texts.LOGBOOK_ACTION,
+                rx.select.root(
+                    rx.select.trigger(aria_label=texts.LOGBOOK_ACTION, min_width="14em"),
+                    rx.select.content(
+                        rx.select.item(texts.ALL, value=ALL),
+                        *[
+                            rx.select.item(label, value=value)
+                            for label, value in ACTION_OPTIONS.items()
+                        ],
+                    ),
+                    value=S.action,
+                    on_change=S.set_action,
+                ),
+            ),
+            _labelled(
+                texts.LOGBOOK_FROM,
+                rx.input(
+                    type="date",
+                    value=S.date_from,
+                    on_change=S.set_date_from,
+                    aria_label=texts.LOGBOOK_FROM,
+                ),
+            ),
+            _labelled(
+                texts.LOGBOOK_TO,
+                rx.input(
+                    type="date",
+                    value=S.date_to,
+                    on_change=S.set_date_to,
+                    aria_label=texts.LOGBOOK_TO,
+                ),
+            ),
+            spacing="4",
+            wrap="wrap",
+            align="end",
+        ),
+        width="100%",
+    )
+
+
+def _row(row: LogRowView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(row.who),
+        rx.table.cell(row.action),
+        rx.table.cell(row.pupil),
+        rx.table.cell(rx.text(row.details, size="1", color_scheme="gray")),
+    )
+
+
+def events_table() -> rx.Component:
+    """Newest first, paged on the server."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                section_heading(texts.LOGBOOK_HEADING.upper()),
+                rx.text("Totaal aantal rijen: ", S.total),
+                spacing="4",
+                align="baseline",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(texts.COL_WHEN),
+                        rx.table.column_header_cell(texts.COL_WHO),
+                        rx.table.column_header_cell(texts.COL_ACTION),
+                        rx.table.column_header_cell(texts.COL_PUPIL),
+                        rx.table.column_header_cell(texts.COL_DETAILS),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+                variant="surface",
+            ),
+            rx.hstack(
+                rx.button(
+                    texts.PREVIOUS_PAGE,
+                    variant="soft",
+                    disabled=S.page <= 1,
+                    on_click=S.go_to_page(S.page - 1),
+                ),
+                rx.text("Pagina ", S.page, " van ", S.page_count),
+                rx.button(
+                    texts.NEXT_PAGE,
+                    variant="soft",
+                    disabled=S.page >= S.page_count,
+                    on_click=S.go_to_page(S.page + 1),
+                ),
+                align="center",
+                spacing="3",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def logbook_page() -> rx.Component:
+    """The Logboek."""
+    return page_frame(rx.heading(texts.LOGBOOK_HEADING, size="6"), filters(), events_table())
