@@ -38,14 +38,23 @@ run: setup
 	$(PY) -m leerid_app.cli seed-demo
 	$(VENV)/bin/reflex run --env prod --loglevel warning
 
-# Debian's Chromium (browser tests) and PostgreSQL server (service tests run on it too).
+# Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too) and the
+# DejaVu fonts (PDF slips print Polish and Romanian names with them).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
-	@if ! command -v chromium >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: setup
-	$(VENV)/bin/ruff check leerid_app tests benchmarks rxconfig.py alembic/env.py
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: setup system-deps lint
 	$(VENV)/bin/pytest
@@ -53,6 +62,7 @@ test: setup system-deps lint
 bench: setup
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
+	$(PY) -m benchmarks.bench_exports
 
 clean:
 	rm -rf .web .states
