@@ -134,6 +134,7 @@ CANCEL_BULK = "Annuleren"
 NOTHING_SELECTED = "Er zijn geen leerlingen geselecteerd."
 BULK_BUSY = "Bezig met {done} van {total} LeerID's…"
 BULK_ALREADY_RUNNING = "Deze bewerking is al bezig."
+BULK_STAY_ON_PAGE = "Blijf op deze pagina tot de nieuwe wachtwoorden getoond worden."
 RESULT_RENEWED = "{count} LeerID's hebben een nieuw wachtwoord"
 RESULT_ACTIVATED = "{count} LeerID's zijn geactiveerd"
 RESULT_BASIC = (

@@ -145,6 +145,7 @@ def progress() -> rx.Component:
             rx.vstack(
                 rx.text("Bezig met ", S.progress_done, " van ", S.progress_total, " LeerID's…"),
                 rx.progress(value=S.progress_done, max=S.progress_total, width="100%"),
+                rx.text(texts.BULK_STAY_ON_PAGE, size="1", color_scheme="gray"),
                 spacing="2",
                 width="100%",
             ),

@@ -100,7 +100,7 @@ def _selected(
             # The school scope: ids of other schools simply match nothing.
             .where(Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + 900]))
         )
-        rows.extend(session.execute(statement).tuples())
+        rows.extend(tuple(row) for row in session.execute(statement))
     return rows
 
 
@@ -239,7 +239,7 @@ def _current_rows(
         # The rows as the database holds them now, not as the plan loaded them into this
         # session: the checks below must see an e-mail or username changed meanwhile.
         statement = statement.execution_options(populate_existing=True)
-        for pupil, account in session.execute(statement).tuples():
+        for pupil, account in session.execute(statement):
             assert pupil.id is not None
             rows[pupil.id] = (pupil, account)
     return rows

@@ -154,8 +154,9 @@ class BulkState(AuthState):
         self.result_total = len(self._issued)
 
     async def _prepare(self, mode: str) -> rx.event.EventSpec | None:
-        if self.running:
-            return None  # a reload while hashing keeps the run
+        if self.running or (self.phase == RESULT and self.mode == mode):
+            # Back on the page during or right after a run: its passwords must still be shown.
+            return None
         self._clear()
         self.mode = mode
         selection = (await self.get_state(PupilListState)).selected_ids()
