@@ -93,8 +93,8 @@ def _seed_demo(_args: argparse.Namespace) -> None:
     from leerid_app.services.demo import seed_demo
 
     with session_scope() as session:
-        seed_demo(session)
-    print("Demo data loaded.")
+        loaded = seed_demo(session)
+    print("Demo data loaded." if loaded else "Demo data already present; nothing changed.")
 
 
 def _add_password_option(parser: argparse.ArgumentParser) -> None:
