@@ -75,7 +75,8 @@ REMARK_OFFICIAL = (
 PASSWORD_TYPE_LABELS = {
     "basis": "Basis wachtwoord",
     "gevorderd": "Gevorderd wachtwoord",
-    "eigen": "Eigen wachtwoord",
+    # The manual shows a pupil's self-chosen password as "Gevorderd wachtwoord" too.
+    "eigen": "Gevorderd wachtwoord",
 }
 ACCOUNT_CARD_TITLES = {"basis": "Basis LeerID", "gevorderd": "Gevorderd LeerID"}
 ACCOUNT_ACTIVATED = "Het LeerID is geactiveerd."

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 from leerid_app.migrations import upgrade_to_head
 
 
-def test_migrations_match_the_models(engine) -> None:  # noqa: ANN001
+def test_migrations_match_the_models(engine) -> None:
     SQLModel.metadata.drop_all(engine)  # start from nothing: the migrations must build it all
     upgrade_to_head(engine)
     with engine.connect() as connection:
