@@ -14,7 +14,9 @@ target_metadata = SQLModel.metadata
 def run_migrations_offline() -> None:
     """Emit SQL for the configured URL without connecting."""
     context.configure(
-        url=str(get_engine().url), target_metadata=target_metadata, literal_binds=True,
+        url=str(get_engine().url),
+        target_metadata=target_metadata,
+        literal_binds=True,
         render_as_batch=True,
     )
     with context.begin_transaction():

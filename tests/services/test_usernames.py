@@ -46,16 +46,25 @@ def _add_accounts(session: Session, usernames: Iterable[str], school_name: str =
     accounts: list[LeerIDAccount] = []
     for number, username in enumerate(usernames, start=1):
         pupil = Pupil(
-            school_id=school.id, stamnummer=str(number), first_name="Voor", last_name="Naam",
-            administrative_group="1A", education_level=EducationLevel.BASIS,
-            enrollment_end=date(2027, 8, 31), search_text=f"{number} voor naam",
+            school_id=school.id,
+            stamnummer=str(number),
+            first_name="Voor",
+            last_name="Naam",
+            administrative_group="1A",
+            education_level=EducationLevel.BASIS,
+            enrollment_end=date(2027, 8, 31),
+            search_text=f"{number} voor naam",
             sort_key="naam voor",
         )
         session.add(pupil)
         session.flush()
         account = LeerIDAccount(
-            pupil_id=pupil.id, account_type=AccountType.BASIS, username=username,
-            password_hash="x", password_type=PasswordType.BASIS, created_at=datetime.now(UTC),
+            pupil_id=pupil.id,
+            account_type=AccountType.BASIS,
+            username=username,
+            password_hash="x",
+            password_type=PasswordType.BASIS,
+            created_at=datetime.now(UTC),
         )
         session.add(account)
         accounts.append(account)
@@ -64,6 +73,7 @@ def _add_accounts(session: Session, usernames: Iterable[str], school_name: str =
 
 
 # --- username_base -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("first_name", "last_name", "expected"),
@@ -97,6 +107,7 @@ def test_username_base_is_never_longer_than_the_limit() -> None:
 
 
 # --- candidate_usernames -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("base", "expected_first"),
@@ -137,6 +148,7 @@ def test_candidate_usernames_never_exceed_limit_nor_end_base_on_separator() -> N
 
 # --- pick_unique_username (no database) ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("first_name", "last_name", "taken", "expected"),
     [
@@ -156,6 +168,7 @@ def test_pick_unique_username(
 
 
 # --- unique_username (database) ------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("first_name", "last_name", "stored", "expected"),
@@ -214,6 +227,7 @@ def test_unique_username_then_stored_makes_the_next_one_differ(session: Session)
 
 
 # --- validate_username ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("typed", "message"),
