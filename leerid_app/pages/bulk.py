@@ -5,44 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import error_callout, page_frame, section_heading
+from leerid_app.components.layout import error_callout, page_frame
+from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.state.bulk import ACTIVATE, RENEW, RESULT, BulkRowView, BulkState
 
 S = BulkState
-
-
-def _pager(page: rx.Var[int], page_count: rx.Var[int], go_to) -> rx.Component:
-    return rx.cond(
-        page_count > 1,
-        rx.hstack(
-            rx.button(
-                texts.PREVIOUS_PAGE,
-                size="1",
-                variant="soft",
-                disabled=page <= 1,
-                on_click=go_to(page - 1),
-            ),
-            rx.text("Pagina ", page, " van ", page_count, size="2"),
-            rx.button(
-                texts.NEXT_PAGE,
-                size="1",
-                variant="soft",
-                disabled=page >= page_count,
-                on_click=go_to(page + 1),
-            ),
-            align="center",
-            spacing="3",
-        ),
-    )
-
-
-def _table_heading(title: str | rx.Var, total: rx.Var[int]) -> rx.Component:
-    return rx.hstack(
-        section_heading(title),
-        rx.text("Totaal aantal rijen: ", total),
-        spacing="4",
-        align="baseline",
-    )
 
 
 def _planned_row(row: BulkRowView) -> rx.Component:
@@ -67,28 +34,20 @@ def planned_table() -> rx.Component:
     title = rx.cond(S.mode == RENEW, texts.WITHOUT_EMAIL, texts.TO_ACTIVATE)
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                section_heading(title),
-                rx.text("Totaal aantal rijen: ", S.planned_total, id="planned-total"),
-                spacing="4",
-                align="baseline",
-            ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("", width="2.5em"),
-                        rx.table.column_header_cell(texts.COL_NAME_AND_STAMNUMMER),
-                        rx.table.column_header_cell(texts.COL_USERNAME),
-                        rx.table.column_header_cell(texts.COL_PASSWORD),
-                        rx.table.column_header_cell(texts.COL_ACCOUNT_TYPE),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.planned_page, _planned_row)),
-                width="100%",
-                variant="surface",
+            table_heading(title, S.planned_total, id="planned-total"),
+            data_table(
+                [
+                    rx.table.column_header_cell("", width="2.5em"),
+                    texts.COL_NAME_AND_STAMNUMMER,
+                    texts.COL_USERNAME,
+                    texts.COL_PASSWORD,
+                    texts.COL_ACCOUNT_TYPE,
+                ],
+                S.planned_page,
+                _planned_row,
                 id="planned-table",
             ),
-            _pager(S.planned_page_no, S.planned_page_count, S.planned_go_to),
+            pager(S.planned_page_no, S.planned_page_count, S.planned_go_to),
             spacing="3",
             width="100%",
         ),
@@ -115,21 +74,14 @@ def linked_table() -> rx.Component:
                 color_scheme="blue",
                 width="100%",
             ),
-            _table_heading(texts.WITH_EMAIL, S.linked_total),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(texts.COL_NAME_AND_STAMNUMMER),
-                        rx.table.column_header_cell(texts.COL_USERNAME),
-                        rx.table.column_header_cell(texts.COL_EMAIL),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.linked_page, _linked_row)),
-                width="100%",
-                variant="surface",
+            table_heading(texts.WITH_EMAIL, S.linked_total),
+            data_table(
+                [texts.COL_NAME_AND_STAMNUMMER, texts.COL_USERNAME, texts.COL_EMAIL],
+                S.linked_page,
+                _linked_row,
                 id="linked-table",
             ),
-            _pager(S.linked_page_no, S.linked_page_count, S.linked_go_to),
+            pager(S.linked_page_no, S.linked_page_count, S.linked_go_to),
             spacing="3",
             width="100%",
         ),
@@ -218,25 +170,22 @@ def result_view() -> rx.Component:
         rx.text(texts.RESULT_DISCARDED, size="2", color_scheme="gray"),
         rx.card(
             rx.vstack(
-                _table_heading(
+                table_heading(
                     rx.cond(S.mode == RENEW, texts.RESULT_TABLE, texts.RESULT_TABLE_ACTIVATED),
                     S.result_total,
                 ),
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(texts.COL_NAME_AND_STAMNUMMER),
-                            rx.table.column_header_cell(texts.COL_USERNAME),
-                            rx.table.column_header_cell(texts.COL_PASSWORD),
-                            rx.table.column_header_cell(texts.COL_ACCOUNT_TYPE),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.result_page, _result_row)),
-                    width="100%",
-                    variant="surface",
+                data_table(
+                    [
+                        texts.COL_NAME_AND_STAMNUMMER,
+                        texts.COL_USERNAME,
+                        texts.COL_PASSWORD,
+                        texts.COL_ACCOUNT_TYPE,
+                    ],
+                    S.result_page,
+                    _result_row,
                     id="result-table",
                 ),
-                _pager(S.result_page_no, S.result_page_count, S.result_go_to),
+                pager(S.result_page_no, S.result_page_count, S.result_go_to),
                 spacing="3",
                 width="100%",
             ),

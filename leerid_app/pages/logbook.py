@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.components.layout import page_frame
+from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.state.logbook import ACTION_OPTIONS, ALL, LogbookState, LogRowView
 
 S = LogbookState
@@ -85,43 +86,19 @@ def events_table() -> rx.Component:
     """Newest first, paged on the server."""
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                section_heading(texts.LOGBOOK_HEADING.upper()),
-                rx.text("Totaal aantal rijen: ", S.total),
-                spacing="4",
-                align="baseline",
+            table_heading(texts.LOGBOOK_HEADING.upper(), S.total),
+            data_table(
+                [
+                    texts.COL_WHEN,
+                    texts.COL_WHO,
+                    texts.COL_ACTION,
+                    texts.COL_PUPIL,
+                    texts.COL_DETAILS,
+                ],
+                S.rows,
+                _row,
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(texts.COL_WHEN),
-                        rx.table.column_header_cell(texts.COL_WHO),
-                        rx.table.column_header_cell(texts.COL_ACTION),
-                        rx.table.column_header_cell(texts.COL_PUPIL),
-                        rx.table.column_header_cell(texts.COL_DETAILS),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-                variant="surface",
-            ),
-            rx.hstack(
-                rx.button(
-                    texts.PREVIOUS_PAGE,
-                    variant="soft",
-                    disabled=S.page <= 1,
-                    on_click=S.go_to_page(S.page - 1),
-                ),
-                rx.text("Pagina ", S.page, " van ", S.page_count),
-                rx.button(
-                    texts.NEXT_PAGE,
-                    variant="soft",
-                    disabled=S.page >= S.page_count,
-                    on_click=S.go_to_page(S.page + 1),
-                ),
-                align="center",
-                spacing="3",
-            ),
+            pager(S.page, S.page_count, S.go_to_page, always=True),
             spacing="3",
             width="100%",
         ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from leerid_app import routes, texts
 from leerid_app.components.layout import field, page_frame, section_heading, success_callout
+from leerid_app.components.tables import remarks
 from leerid_app.state.pupil_detail import PupilDetailState
 
 P = PupilDetailState.pupil
@@ -109,22 +110,6 @@ def account_card() -> rx.Component:
     )
 
 
-def remarks() -> rx.Component:
-    """OPMERKING: where wrong or missing data must be corrected."""
-    return rx.callout.root(
-        rx.callout.text(
-            rx.text.strong(texts.REMARK),
-            rx.unordered_list(
-                rx.list_item(texts.REMARK_ENROLLMENT),
-                rx.list_item(texts.REMARK_OFFICIAL),
-            ),
-        ),
-        color_scheme="gray",
-        variant="surface",
-        width="100%",
-    )
-
-
 def pupil_detail_page() -> rx.Component:
     """Detail of one pupil."""
     return page_frame(
@@ -137,7 +122,7 @@ def pupil_detail_page() -> rx.Component:
                 rx.heading(P.first_name, " ", P.last_name, size="7", id="pupil-name"),
                 rx.grid(enrollment_card(), official_card(), columns="2", spacing="4", width="100%"),
                 account_card(),
-                remarks(),
+                remarks(texts.REMARK_ENROLLMENT, texts.REMARK_OFFICIAL),
                 spacing="4",
                 width="100%",
             ),

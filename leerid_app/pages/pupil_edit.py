@@ -6,6 +6,7 @@ import reflex as rx
 
 from leerid_app import texts
 from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.components.tables import remarks
 from leerid_app.state.pupil_detail import EditCredentialsState
 
 S = EditCredentialsState
@@ -113,29 +114,21 @@ def credentials_form() -> rx.Component:
     )
 
 
-def edit_remarks() -> rx.Component:
-    """The manual's OPMERKING about usernames."""
-    return rx.callout.root(
-        rx.callout.text(
-            rx.text.strong(texts.REMARK),
-            rx.unordered_list(
-                rx.list_item(texts.REMARK_NEW_PDF),
-                rx.list_item(texts.REMARK_USERNAME_UNIQUE),
-                rx.list_item(texts.REMARK_USERNAME_RULES),
-            ),
-        ),
-        color_scheme="gray",
-        variant="surface",
-        width="100%",
-    )
-
-
 def pupil_edit_page() -> rx.Component:
     """Edit one pupil's credentials."""
     return page_frame(
         rx.cond(
             S.not_found,
             rx.fragment(),
-            rx.vstack(credentials_form(), edit_remarks(), spacing="4", width="100%"),
+            rx.vstack(
+                credentials_form(),
+                remarks(
+                    texts.REMARK_NEW_PDF,
+                    texts.REMARK_USERNAME_UNIQUE,
+                    texts.REMARK_USERNAME_RULES,
+                ),
+                spacing="4",
+                width="100%",
+            ),
         ),
     )

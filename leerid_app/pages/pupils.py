@@ -6,6 +6,7 @@ import reflex as rx
 
 from leerid_app import texts
 from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.services.pupils import PupilRow, SortField
 from leerid_app.state.pupils import ALL, STATUS_OPTIONS, TYPE_OPTIONS, PupilListState
 
@@ -128,62 +129,38 @@ def pupil_table() -> rx.Component:
     """INGESCHREVEN LEERLINGEN with the total, check boxes, sortable columns and paging."""
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                section_heading(texts.LIST_HEADING),
-                rx.text(f"{texts.TOTAL_ROWS.split('{')[0]}", PupilListState.total, id="total"),
-                spacing="4",
-                align="baseline",
-            ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(
-                            rx.checkbox(
-                                checked=PupilListState.all_on_page_selected,
-                                on_change=PupilListState.toggle_page,
-                                aria_label="Selecteer alle leerlingen op deze pagina",
-                            ),
-                            width="2.5em",
+            table_heading(texts.LIST_HEADING, PupilListState.total, id="total"),
+            data_table(
+                [
+                    rx.table.column_header_cell(
+                        rx.checkbox(
+                            checked=PupilListState.all_on_page_selected,
+                            on_change=PupilListState.toggle_page,
+                            aria_label="Selecteer alle leerlingen op deze pagina",
                         ),
-                        _sort_header(texts.COL_STAMNUMMER, SortField.STAMNUMMER),
-                        _sort_header(texts.COL_FIRST_NAME, SortField.VOORNAAM),
-                        _sort_header(texts.COL_LAST_NAME, SortField.NAAM),
-                        _sort_header(texts.COL_GROUP, SortField.GROEP),
-                        rx.table.column_header_cell(texts.COL_STATUS),
-                        rx.table.column_header_cell(texts.COL_TYPE),
-                    )
-                ),
-                rx.table.body(rx.foreach(PupilListState.rows, _row)),
-                width="100%",
-                variant="surface",
+                        width="2.5em",
+                    ),
+                    _sort_header(texts.COL_STAMNUMMER, SortField.STAMNUMMER),
+                    _sort_header(texts.COL_FIRST_NAME, SortField.VOORNAAM),
+                    _sort_header(texts.COL_LAST_NAME, SortField.NAAM),
+                    _sort_header(texts.COL_GROUP, SortField.GROEP),
+                    texts.COL_STATUS,
+                    texts.COL_TYPE,
+                ],
+                PupilListState.rows,
+                _row,
             ),
             rx.cond(PupilListState.total == 0, rx.text(texts.NO_PUPILS_FOUND, color_scheme="gray")),
-            pager(),
+            pager(
+                PupilListState.page,
+                PupilListState.page_count,
+                PupilListState.go_to_page,
+                always=True,
+            ),
             spacing="3",
             width="100%",
         ),
         width="100%",
-    )
-
-
-def pager() -> rx.Component:
-    """Previous / next and the page number; the server clamps out-of-range pages."""
-    return rx.hstack(
-        rx.button(
-            texts.PREVIOUS_PAGE,
-            variant="soft",
-            disabled=PupilListState.page <= 1,
-            on_click=PupilListState.go_to_page(PupilListState.page - 1),
-        ),
-        rx.text("Pagina ", PupilListState.page, " van ", PupilListState.page_count, id="page"),
-        rx.button(
-            texts.NEXT_PAGE,
-            variant="soft",
-            disabled=PupilListState.page >= PupilListState.page_count,
-            on_click=PupilListState.go_to_page(PupilListState.page + 1),
-        ),
-        align="center",
-        spacing="3",
     )
 
 

@@ -245,6 +245,21 @@ def _current_rows(
     return rows
 
 
+def _rows_to_save(
+    session: Session, *, school_id: int, planned: Sequence[PlannedPassword], lock_accounts: bool
+) -> dict[int, tuple[Pupil, LeerIDAccount | None]]:
+    """Refuse an empty or doubled plan, then read the planned pupils as they are now."""
+    if not planned:
+        raise DomainError(MSG_NOTHING_TO_DO)
+    _refuse_duplicates(planned)
+    return _current_rows(
+        session,
+        school_id=school_id,
+        pupil_ids=[p.pupil.pupil_id for p in planned],
+        lock_accounts=lock_accounts,
+    )
+
+
 def save_renewal(
     session: Session,
     *,
@@ -255,16 +270,8 @@ def save_renewal(
     now: datetime | None = None,
 ) -> list[IssuedCredential]:
     """Store every new password in the caller's one transaction, or none of them."""
-    if not planned:
-        raise DomainError(MSG_NOTHING_TO_DO)
-    _refuse_duplicates(planned)
     now = now or datetime.now(UTC)
-    current = _current_rows(
-        session,
-        school_id=school_id,
-        pupil_ids=[p.pupil.pupil_id for p in planned],
-        lock_accounts=True,
-    )
+    current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=True)
     issued: list[IssuedCredential] = []
     for item, password_hash in zip(planned, password_hashes, strict=True):
         pupil, account = current.get(item.pupil.pupil_id, (None, None))
@@ -302,17 +309,9 @@ def save_activation(
     now: datetime | None = None,
 ) -> list[IssuedCredential]:
     """Create every account in the caller's one transaction, usernames unique in the batch."""
-    if not planned:
-        raise DomainError(MSG_NOTHING_TO_DO)
-    _refuse_duplicates(planned)
     now = now or datetime.now(UTC)
     # No rows to lock yet: the unique pupil_id and username constraints catch a racing batch.
-    current = _current_rows(
-        session,
-        school_id=school_id,
-        pupil_ids=[p.pupil.pupil_id for p in planned],
-        lock_accounts=False,
-    )
+    current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=False)
     handed_out: set[str] = set()
     issued: list[IssuedCredential] = []
     # No autoflush: the username queries would otherwise insert the accounts one by one, and a

@@ -55,6 +55,14 @@ class AuthState(rx.State):
         """Run work for the logged-in administrator; see guard.run_as_admin."""
         return run_as_admin(self.session_token or None, work)
 
+    def _show(self, query) -> rx.event.EventSpec | None:
+        """Run a read-only query that fills this page's vars; off to login without a session."""
+        try:
+            self._as_admin(query)
+        except NotLoggedIn:
+            return self._session_lost()
+        return None
+
     def _session_lost(self) -> rx.event.EventSpec:
         had_token = bool(self.session_token)
         return self._forget_login(

@@ -12,7 +12,6 @@ from leerid_app.services.audit import ACTION_LABELS, AuditAction
 from leerid_app.services.auth import AdminContext
 from leerid_app.services.dates import dutch_datetime, parse_iso_date
 from leerid_app.state.auth import AuthState
-from leerid_app.state.guard import NotLoggedIn
 
 ALL = "alle"
 ACTION_OPTIONS = {label: action.value for action, label in ACTION_LABELS.items()}
@@ -69,11 +68,7 @@ class LogbookState(AuthState):
         self.page_count = result.page_count
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        try:
-            self._as_admin(self._query)
-        except NotLoggedIn:
-            return self._session_lost()
-        return None
+        return self._show(self._query)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:

@@ -84,11 +84,7 @@ class PupilListState(AuthState):
         self.selected_count = len(self._selected)
 
     def _refresh(self) -> rx.event.EventSpec | None:
-        try:
-            self._as_admin(self._query)
-        except NotLoggedIn:
-            return self._session_lost()
-        return None
+        return self._show(self._query)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
