@@ -15,18 +15,27 @@ from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 
 app = rx.App()
-app.add_page(login_page, route=routes.LOGIN, title=f"Aanmelden - {texts.APP_TITLE}")
+
+# Plain-text passwords are dropped as soon as the administrator leaves the page showing them.
+FORGET_PASSWORDS = [BulkState.discard, EditCredentialsState.discard]
+
+app.add_page(
+    login_page,
+    route=routes.LOGIN,
+    title=f"Aanmelden - {texts.APP_TITLE}",
+    on_load=FORGET_PASSWORDS,
+)
 app.add_page(
     pupils_page,
     route=routes.PUPILS,
     title=texts.APP_TITLE,
-    on_load=[BulkState.discard, PupilListState.load],
+    on_load=[*FORGET_PASSWORDS, PupilListState.load],
 )
 app.add_page(
     pupil_detail_page,
     route=routes.PUPIL_DETAIL,
     title=f"Leerling - {texts.APP_TITLE}",
-    on_load=[BulkState.discard, PupilDetailState.load],
+    on_load=[*FORGET_PASSWORDS, PupilDetailState.load],
 )
 app.add_page(
     pupil_edit_page,
@@ -38,17 +47,17 @@ app.add_page(
     bulk_page,
     route=routes.BULK_RENEW,
     title=f"{texts.BULK_RENEW_HEADING} - {texts.APP_TITLE}",
-    on_load=BulkState.prepare_renewal,
+    on_load=[EditCredentialsState.discard, BulkState.prepare_renewal],
 )
 app.add_page(
     bulk_page,
     route=routes.BULK_ACTIVATE,
     title=f"{texts.BULK_ACTIVATE_HEADING} - {texts.APP_TITLE}",
-    on_load=BulkState.prepare_activation,
+    on_load=[EditCredentialsState.discard, BulkState.prepare_activation],
 )
 app.add_page(
     logbook_page,
     route=routes.LOGBOOK,
     title=f"{texts.LOGBOOK_HEADING} - {texts.APP_TITLE}",
-    on_load=[BulkState.discard, LogbookState.load],
+    on_load=[*FORGET_PASSWORDS, LogbookState.load],
 )

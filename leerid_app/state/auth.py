@@ -115,6 +115,7 @@ class AuthState(rx.State):
         """`Wijzig instelling`: only to a school this administrator administers."""
         token = self.session_token or None
         try:
+            self._as_admin(lambda _session, context: context)  # a dead session goes to login
             with Session(get_engine()) as session:
                 try:
                     context = auth.switch_school(session, token, school_id)

@@ -85,7 +85,7 @@ class LogbookState(AuthState):
     @rx.event
     def set_action(self, value: str) -> rx.event.EventSpec | None:
         """Filter on one kind of event."""
-        self.action = value if value in ACTION_OPTIONS.values() else ALL
+        self.action = value if isinstance(value, str) and value in ACTION_OPTIONS.values() else ALL
         self.page = 1
         return self._refresh()
 

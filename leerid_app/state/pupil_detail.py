@@ -225,6 +225,12 @@ class EditCredentialsState(PupilDetailState):
         return None
 
     @rx.event
+    def discard(self) -> None:
+        """Leaving the edit page forgets a generated, unsaved password (on_load elsewhere)."""
+        self.new_password = ""
+        self.remove_email_pending = False
+
+    @rx.event
     def set_username_input(self, value: str) -> None:
         """The username field; validated on the server when saving."""
         self.username_input = value[:200] if isinstance(value, str) else ""

@@ -108,21 +108,21 @@ class PupilListState(AuthState):
     @rx.event
     def set_status(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Actief / Inactief / Geen account."""
-        self.status = value if value in STATUS_OPTIONS else ALL
+        self.status = value if isinstance(value, str) and value in STATUS_OPTIONS else ALL
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_account_type(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Basis / Gevorderd."""
-        self.account_type = value if value in TYPE_OPTIONS else ALL
+        self.account_type = value if isinstance(value, str) and value in TYPE_OPTIONS else ALL
         self.page = 1
         return self._refresh()
 
     @rx.event
     def sort_by(self, field: str) -> rx.event.EventSpec | None:
         """Sort on a column; a second click on the same column reverses the order."""
-        if field not in {sort.value for sort in SortField}:
+        if not isinstance(field, str) or field not in {sort.value for sort in SortField}:
             return None
         if field == self.sort_field:
             self.sort_descending = not self.sort_descending
@@ -139,15 +139,30 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
-    def toggle_pupil(self, pupil_id: int, checked: bool) -> None:
-        """The check box of one row; only ids of the page shown (so of this school) count."""
-        if type(pupil_id) is not int or pupil_id not in {row.id for row in self.rows}:
-            return
-        if checked is True:
-            self._selected.add(pupil_id)
-        else:
+    def toggle_pupil(self, pupil_id: int, checked: bool) -> rx.event.EventSpec | None:
+        """The check box of one row; only a pupil of the administrator's school can be selected."""
+        if type(pupil_id) is not int:
+            return None
+        if checked is not True:
             self._selected.discard(pupil_id)
+            self._sync_selection()
+            return None
+
+        def in_school(session: Session, context: AdminContext) -> bool:
+            return context.school_id == self._selection_school_id and bool(
+                pupils.pupil_ids_in_school(
+                    session, school_id=context.school_id, pupil_ids=[pupil_id]
+                )
+            )
+
+        try:
+            allowed = self._as_admin(in_school)
+        except NotLoggedIn:
+            return self._session_lost()
+        if allowed:
+            self._selected.add(pupil_id)
         self._sync_selection()
+        return None
 
     @rx.event
     def toggle_page(self, checked: bool) -> None:
