@@ -87,11 +87,11 @@ def page_frame(*children: rx.Component) -> rx.Component:
 
 def field(label: str, value: rx.Var | str) -> rx.Component:
     """A label above its value, as on the manual's detail cards."""
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray", weight="medium"),
-        rx.text(value, size="3"),
-        spacing="0",
-        align="start",
+    # <dt>/<dd> tie each value to its label for assistive technology.
+    return rx.el.dl(
+        rx.el.dt(rx.text(label, size="1", color_scheme="gray", weight="medium")),
+        rx.el.dd(rx.text(value, size="3"), margin="0"),
+        margin="0",
     )
 
 

@@ -50,12 +50,16 @@ def login_page() -> rx.Component:
                         texts.LOGIN_BUTTON,
                         type="submit",
                         loading=AuthState.logging_in,
+                        disabled=~rx.State.is_hydrated,
                         width="100%",
                     ),
                     spacing="3",
                     width="100%",
                 ),
                 on_submit=AuthState.log_in,
+                # Before hydration the browser would submit by itself: never as a GET, which
+                # would put the password in the URL.
+                method="post",
                 reset_on_submit=False,
             ),
             width="24em",

@@ -66,9 +66,9 @@ def account_card() -> rx.Component:
                     rx.icon("circle_check", color="var(--green-9)"),
                     rx.heading(P.account_title, size="4", id="account-title"),
                     rx.spacer(),
-                    rx.link(
-                        rx.button(texts.EDIT_CREDENTIALS),
-                        href=f"/leerling/{P.id}/aanpassen",
+                    rx.button(
+                        texts.EDIT_CREDENTIALS,
+                        on_click=rx.redirect(f"/leerling/{P.id}/aanpassen"),
                     ),
                     width="100%",
                     align="center",

@@ -87,11 +87,11 @@ def _sort_header(label: str, field: SortField) -> rx.Component:
             color_scheme="gray",
             on_click=PupilListState.sort_by(field.value),
             aria_label=f"Sorteer op {label}",
-            aria_sort=rx.cond(
-                active, rx.cond(PupilListState.sort_descending, "descending", "ascending"), "none"
-            ),
             high_contrast=True,
             size="2",
+        ),
+        aria_sort=rx.cond(
+            active, rx.cond(PupilListState.sort_descending, "descending", "ascending"), "none"
         ),
     )
 
@@ -105,7 +105,7 @@ def _status_badge(status: rx.Var[str]) -> rx.Component:
 
 
 def _row(row: PupilRow) -> rx.Component:
-    open_row = PupilListState.open_pupil(row.id)
+    detail = f"/leerling/{row.id}"
     return rx.table.row(
         rx.table.cell(
             rx.checkbox(
@@ -114,9 +114,9 @@ def _row(row: PupilRow) -> rx.Component:
                 aria_label=f"Selecteer {row.first_name} {row.last_name}",
             ),
         ),
-        rx.table.cell(rx.link(row.stamnummer, on_click=open_row, cursor="pointer")),
-        rx.table.cell(rx.link(row.first_name, on_click=open_row, cursor="pointer")),
-        rx.table.cell(rx.link(row.last_name, on_click=open_row, cursor="pointer")),
+        rx.table.cell(rx.link(row.stamnummer, href=detail)),
+        rx.table.cell(rx.link(row.first_name, href=detail)),
+        rx.table.cell(rx.link(row.last_name, href=detail)),
         rx.table.cell(row.administrative_group),
         rx.table.cell(_status_badge(row.status)),
         rx.table.cell(row.account_type),

@@ -304,5 +304,6 @@ class EditCredentialsState(PupilDetailState):
         self.remove_email_pending = False
         self.page_error = ""
         self.flash = texts.SAVED
+        self.pupil = self._load_view(pupil_id) or PupilView()  # no old data under the message
         events = [rx.redirect(routes.pupil_detail(pupil_id))]
         return [download, *events] if download else events

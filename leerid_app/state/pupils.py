@@ -197,13 +197,6 @@ class PupilListState(AuthState):
         self._sync_selection()
 
     @rx.event
-    def open_pupil(self, pupil_id: int) -> rx.event.EventSpec | None:
-        """A click on a row opens the pupil's detail (the detail page checks the scope)."""
-        if type(pupil_id) is not int:
-            return None
-        return rx.redirect(routes.pupil_detail(pupil_id))
-
-    @rx.event
     def start_bulk_renewal(self) -> rx.event.EventSpec | None:
         """`Vernieuw wachtwoord` for the selection."""
         if not self._selected:

@@ -1,0 +1,1 @@
+"""Browser tests: the real app in a subprocess, driven with Playwright in Chromium."""
