@@ -84,12 +84,17 @@ class PupilFilter:
             conditions.append(Pupil.search_text.like(f"%{escape_like(word)}%", escape="\\"))
         if self.administrative_group:
             conditions.append(Pupil.administrative_group == self.administrative_group)
+        # On pupil_id (the join column, uniquely indexed) PostgreSQL can answer from the index.
         if self.status is AccountStatus.GEEN_ACCOUNT:
-            conditions.append(LeerIDAccount.id.is_(None))
+            conditions.append(LeerIDAccount.pupil_id.is_(None))
         elif self.status is AccountStatus.ACTIEF:
-            conditions.append(and_(LeerIDAccount.id.is_not(None), Pupil.enrollment_end >= today))
+            conditions.append(
+                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end >= today)
+            )
         elif self.status is AccountStatus.INACTIEF:
-            conditions.append(and_(LeerIDAccount.id.is_not(None), Pupil.enrollment_end < today))
+            conditions.append(
+                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end < today)
+            )
         if self.account_type is not None:
             conditions.append(LeerIDAccount.account_type == self.account_type)
         return conditions

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -14,6 +16,8 @@ from leerid_app.services import auth
 from leerid_app.services.auth import AdminContext
 from leerid_app.services.errors import DomainError
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -51,14 +55,16 @@ class AuthState(rx.State):
         self.login_notice = notice
         return rx.redirect(routes.LOGIN)
 
-    def _as_admin(self, work):
+    def _as_admin(
+        self, work: Callable[[Session, AdminContext], T], *, read_only: bool = False
+    ) -> T:
         """Run work for the logged-in administrator; see guard.run_as_admin."""
-        return run_as_admin(self.session_token or None, work)
+        return run_as_admin(self.session_token or None, work, read_only=read_only)
 
     def _show(self, query) -> rx.event.EventSpec | None:
         """Run a read-only query that fills this page's vars; off to login without a session."""
         try:
-            self._as_admin(query)
+            self._as_admin(query, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
         return None
@@ -73,7 +79,7 @@ class AuthState(rx.State):
     def require_login(self) -> rx.event.EventSpec | None:
         """on_load of every page but the login page: a valid session, or off to the login page."""
         try:
-            context = self._as_admin(lambda _session, context: context)
+            context = self._as_admin(lambda _session, context: context, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
         self._apply_context(context)

@@ -169,7 +169,7 @@ class BulkState(AuthState):
             return bulk.plan_activation(session, school_id=context.school_id, pupil_ids=selection)
 
         try:
-            result = self._as_admin(plan)
+            result = self._as_admin(plan, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
         except DomainError as error:

@@ -140,7 +140,7 @@ class PupilDetailState(AuthState):
             return pupil_view(detail, today)
 
         try:
-            return run_for_pupil(self.session_token or None, pupil_id, work)
+            return run_for_pupil(self.session_token or None, pupil_id, work, read_only=True)
         except DomainError as error:
             self.page_error = error.message
             return None

@@ -156,7 +156,7 @@ class PupilListState(AuthState):
             )
 
         try:
-            allowed = self._as_admin(in_school)
+            allowed = self._as_admin(in_school, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
         if allowed:
@@ -184,7 +184,7 @@ class PupilListState(AuthState):
             )
 
         try:
-            self._selected |= set(self._as_admin(all_ids))
+            self._selected |= set(self._as_admin(all_ids, read_only=True))
         except NotLoggedIn:
             return self._session_lost()
         self._sync_selection()
