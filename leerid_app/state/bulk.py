@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import reflex as rx
@@ -31,7 +31,13 @@ RENEW, ACTIVATE = "renew", "activate"
 PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
 TYPE_LABELS = {AccountType.BASIS: "Basis", AccountType.GEVORDERD: "Gevorderd"}
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOAD_TYPES = {
+    AuditAction.SLIPS_DOWNLOADED: ("pdf", "application/pdf"),
+    AuditAction.EXCEL_DOWNLOADED: (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
 
 
 @dataclasses.dataclass
@@ -321,7 +327,10 @@ class BulkState(AuthState):
 
         return await asyncio.to_thread(run_as_admin, token, store)
 
-    def _download(self, action: AuditAction, build) -> rx.event.EventSpec | None:
+    async def _download(
+        self, action: AuditAction, build: Callable[[list[IssuedCredential], str], bytes]
+    ) -> rx.event.EventSpec | None:
+        """Audit the download, then build the file off the event loop (3,000 slips: ~0.6 s)."""
         issued, school_id = self._issued, self._school_id
         if self.phase != RESULT or not issued:
             return None
@@ -345,29 +354,25 @@ class BulkState(AuthState):
         except DomainError as error:
             self.error = error.message
             return None
-        return build(issued, school_name)
+        data = await asyncio.to_thread(build, issued, school_name)
+        extension, mime_type = DOWNLOAD_TYPES[action]
+        name = export_filename("LeerID", school_name, date.today(), extension)
+        return rx.download(data=data, filename=name, mime_type=mime_type)
 
     @rx.event
-    def download_pdf(self) -> rx.event.EventSpec | None:
+    async def download_pdf(self) -> rx.event.EventSpec | None:
         """The slips of the result, built in memory; audited."""
-
-        def build(issued: list[IssuedCredential], school_name: str) -> rx.event.EventSpec:
-            pdf = build_slips_pdf(issued, school_name=school_name)
-            name = export_filename("LeerID", school_name, date.today(), "pdf")
-            return rx.download(data=pdf, filename=name, mime_type="application/pdf")
-
-        return self._download(AuditAction.SLIPS_DOWNLOADED, build)
+        return await self._download(
+            AuditAction.SLIPS_DOWNLOADED,
+            lambda issued, school_name: build_slips_pdf(issued, school_name=school_name),
+        )
 
     @rx.event
-    def download_excel(self) -> rx.event.EventSpec | None:
+    async def download_excel(self) -> rx.event.EventSpec | None:
         """The nine-column Excel of the result, built in memory; audited."""
-
-        def build(issued: list[IssuedCredential], school_name: str) -> rx.event.EventSpec:
-            xlsx = build_credentials_xlsx(issued)
-            name = export_filename("LeerID", school_name, date.today(), "xlsx")
-            return rx.download(data=xlsx, filename=name, mime_type=XLSX_MIME)
-
-        return self._download(AuditAction.EXCEL_DOWNLOADED, build)
+        return await self._download(
+            AuditAction.EXCEL_DOWNLOADED, lambda issued, _school: build_credentials_xlsx(issued)
+        )
 
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:
