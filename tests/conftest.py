@@ -47,3 +47,10 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the fresh database; the test commits what it wants kept."""
     with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running on the main
+    thread from its first test to the end of the session, and tests that call asyncio.run
+    (bulk hashing, background handlers) cannot run after that."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid)
