@@ -312,35 +312,34 @@ def save_activation(
     now = now or datetime.now(UTC)
     # No rows to lock yet: the unique pupil_id and username constraints catch a racing batch.
     current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=False)
-    handed_out: set[str] = set()
+    pupils: list[Pupil] = []
+    for item in planned:
+        pupil, existing = current.get(item.pupil.pupil_id, (None, None))
+        if pupil is None or existing is not None:
+            raise DomainError(MSG_CHANGED_MEANWHILE)
+        if account_type_for(pupil.education_level) != item.pupil.account_type:
+            # The education level changed: the planned password is of the other type.
+            raise DomainError(MSG_CHANGED_MEANWHILE)
+        pupils.append(pupil)
+    # All usernames in a few queries, unique within the batch too, before anything is added.
+    names = usernames.unique_usernames(session, [(p.first_name, p.last_name) for p in pupils])
     issued: list[IssuedCredential] = []
-    # No autoflush: the username queries would otherwise insert the accounts one by one, and a
-    # racing batch's constraint violation would escape as a raw IntegrityError from a query.
-    # ``reserved`` keeps the usernames unique within the batch until the one flush below.
-    with session.no_autoflush:
-        for item, password_hash in zip(planned, password_hashes, strict=True):
-            pupil, existing = current.get(item.pupil.pupil_id, (None, None))
-            if pupil is None or existing is not None:
-                raise DomainError(MSG_CHANGED_MEANWHILE)
-            account_type = account_type_for(pupil.education_level)
-            if account_type != item.pupil.account_type:
-                # The education level changed: the planned password is of the other type.
-                raise DomainError(MSG_CHANGED_MEANWHILE)
-            username = usernames.unique_username(
-                session, pupil.first_name, pupil.last_name, reserved=handed_out
-            )
-            handed_out.add(username)
-            account = LeerIDAccount(
-                pupil_id=item.pupil.pupil_id,
-                account_type=account_type,
-                username=username,
-                password_hash="",
-                password_type=password_type_for(account_type),
-                created_at=now,
-            )
-            set_generated_password(account, password_hash, now=now)
-            session.add(account)
-            issued.append(issued_credential(pupil, account, item.password))
+    for item, pupil, username, password_hash in zip(
+        planned, pupils, names, password_hashes, strict=True
+    ):
+        account_type = item.pupil.account_type
+        assert account_type is not None
+        account = LeerIDAccount(
+            pupil_id=item.pupil.pupil_id,
+            account_type=account_type,
+            username=username,
+            password_hash="",
+            password_type=password_type_for(account_type),
+            created_at=now,
+        )
+        set_generated_password(account, password_hash, now=now)
+        session.add(account)
+        issued.append(issued_credential(pupil, account, item.password))
     flush_or_conflict(session, MSG_CHANGED_MEANWHILE)
     _audit_batch(
         session,

@@ -29,6 +29,7 @@ from leerid_app.services.usernames import (
     candidate_usernames,
     pick_unique_username,
     unique_username,
+    unique_usernames,
     username_base,
     validate_username,
 )
@@ -293,3 +294,18 @@ def test_validate_username_accepts_the_accounts_own_name(session: Session, typed
 def test_validate_username_with_a_wildcard_does_not_match_other_names(session: Session) -> None:
     _add_accounts(session, ["jan.peeters"])
     assert validate_username(session, "jan_peeters", account_id=None) == "jan_peeters"
+
+
+def test_unique_usernames_for_a_batch_match_one_by_one_allocation(session: Session) -> None:
+    _add_accounts(session, ["lucas.peeters", "lucas.peeters1", "an.smet"])
+    # More names than one query takes, namesakes among them, and one reserved name.
+    names = [("Lucas", "Peeters"), ("Lucas", "Peeters"), ("An", "Smet")]
+    names += [(f"Leerling{number}", "Test") for number in range(450)]
+    chosen = unique_usernames(session, names, reserved=["an.smet1"])
+
+    one_by_one: list[str] = ["an.smet1"]
+    for first_name, last_name in names:
+        one_by_one.append(unique_username(session, first_name, last_name, reserved=one_by_one))
+    assert chosen == one_by_one[1:]
+    assert chosen[:3] == ["lucas.peeters2", "lucas.peeters3", "an.smet2"]
+    assert len(set(chosen)) == len(names)
