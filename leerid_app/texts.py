@@ -131,6 +131,7 @@ EMAIL_LINKED_EXPLANATION = (
 )
 SKIPPED_WITHOUT_ACCOUNT = "Geen LeerID, overgeslagen: {names}"
 SKIPPED_ALREADY_ACTIVE = "Heeft al een LeerID, overgeslagen: {names}"
+AND_MORE = " en {count} andere"
 CANCEL_BULK = "Annuleren"
 NOTHING_SELECTED = "Er zijn geen leerlingen geselecteerd."
 BULK_BUSY = "Bezig met {done} van {total} LeerID's…"

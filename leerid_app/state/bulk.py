@@ -30,6 +30,7 @@ from leerid_app.state.pupils import PupilListState
 RENEW, ACTIVATE = "renew", "activate"
 PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
+SKIPPED_NAMES_SHOWN = 20
 TYPE_LABELS = {AccountType.BASIS: "Basis", AccountType.GEVORDERD: "Gevorderd"}
 DOWNLOAD_TYPES = {
     AuditAction.SLIPS_DOWNLOADED: ("pdf", "application/pdf"),
@@ -189,7 +190,10 @@ class BulkState(AuthState):
             self._planned = result.to_activate
             skipped = result.already_active
         if skipped:
-            names = ", ".join(p.name_and_stamnummer for p in skipped)
+            # A whole school may be skipped: name the first few, count the rest (small updates).
+            names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
+            if len(skipped) > SKIPPED_NAMES_SHOWN:
+                names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
             template = (
                 texts.SKIPPED_WITHOUT_ACCOUNT if mode == RENEW else texts.SKIPPED_ALREADY_ACTIVE
             )
