@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
 
 from leerid_app.models import AuditEvent, Pupil
-from leerid_app.services.text import LIKE_ESCAPE, escape_like, fold
+from leerid_app.services.text import LIKE_ESCAPE, escape_like, search_words
 
 
 class AuditAction(StrEnum):
@@ -268,7 +268,7 @@ def list_events(
         conditions.append(col(AuditEvent.occurred_at) >= _day_start(date_from))
     if date_to is not None:
         conditions.append(col(AuditEvent.occurred_at) < _day_start(date_to + timedelta(days=1)))
-    terms = fold((pupil_query or "")[:MAX_PUPIL_QUERY_CHARS]).split()[:MAX_PUPIL_QUERY_TERMS]
+    terms = search_words((pupil_query or "")[:MAX_PUPIL_QUERY_CHARS])[:MAX_PUPIL_QUERY_TERMS]
     for term in terms:
         pattern = f"%{escape_like(term)}%"
         conditions.append(col(Pupil.search_text).like(pattern, escape=LIKE_ESCAPE))

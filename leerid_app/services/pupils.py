@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from leerid_app.models import AccountType, LeerIDAccount, PasswordType, Pupil
 from leerid_app.services.errors import NotFound
-from leerid_app.services.text import escape_like, fold
+from leerid_app.services.text import escape_like, fold, search_words
 
 MAX_SEARCH_LENGTH = 100
 MAX_PAGE_SIZE = 200
@@ -57,16 +57,6 @@ def derive_status(*, has_account: bool, enrollment_end: date, today: date) -> Ac
     return AccountStatus.ACTIEF if enrollment_end >= today else AccountStatus.INACTIEF
 
 
-def search_words(search: str) -> list[str]:
-    """The folded words of a search; control characters separate words like spaces do.
-
-    A NUL byte would otherwise cut SQLite's LIKE pattern short (so it matched everyone)
-    and make PostgreSQL refuse the query.
-    """
-    text = "".join(char if char.isprintable() else " " for char in search[:MAX_SEARCH_LENGTH])
-    return fold(text).split()
-
-
 @dataclass(frozen=True)
 class PupilFilter:
     """What the administrator typed and picked in the filter bar."""
@@ -80,7 +70,7 @@ class PupilFilter:
         """SQL conditions for this filter, the school scope first."""
         conditions: list[ColumnElement[bool]] = [Pupil.school_id == school_id]
         # Every word must occur in stamnummer, first or last name, ignoring case and accents.
-        for word in search_words(self.search):
+        for word in search_words(self.search[:MAX_SEARCH_LENGTH]):
             conditions.append(Pupil.search_text.like(f"%{escape_like(word)}%", escape="\\"))
         if self.administrative_group:
             conditions.append(Pupil.administrative_group == self.administrative_group)

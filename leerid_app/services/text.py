@@ -46,3 +46,13 @@ def escape_like(term: str) -> str:
         .replace("%", LIKE_ESCAPE + "%")
         .replace("_", LIKE_ESCAPE + "_")
     )
+
+
+def search_words(search: str) -> list[str]:
+    """The folded words of a search; control characters separate words like spaces do.
+
+    A NUL byte would otherwise cut SQLite's LIKE pattern short (so it matched everyone)
+    and make PostgreSQL refuse the query.
+    """
+    text = "".join(char if char.isprintable() else " " for char in search)
+    return fold(text).split()

@@ -256,3 +256,11 @@ def test_audit_events_cannot_be_changed_or_deleted(session) -> None:
     session.rollback()
 
     assert session.exec(select(AuditEvent.details)).all() == [f'{{"n":"{NOW.isoformat()}"}}']
+
+
+def test_a_control_character_in_the_pupil_filter_matches_nothing_extra(session) -> None:
+    school = _school(session, "School A")
+    _event(session, school, AuditAction.LOGIN, NOW)
+    session.commit()
+    assert list_events(session, school_id=school.id, pupil_query="\x00").total == 1  # no filter
+    assert list_events(session, school_id=school.id, pupil_query="zz\x00zz").total == 0
