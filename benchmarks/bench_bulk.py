@@ -456,14 +456,16 @@ async def execute_bulk(
     hashing: PasswordHashing,
     executor: Executor,
     timeline: Timeline | None = None,
-    downloads_on_loop: bool = True,
+    downloads_on_loop: bool = False,
     download_pool: Executor | None = None,
     fast_save: bool = False,
 ) -> dict[str, Any]:
     """From the click on `Bewaren en afdrukken` to both downloads built; phases timed.
 
-    The defaults are the app's way; ``downloads_on_loop=False`` builds the downloads with
-    asyncio.to_thread (or in ``download_pool``), ``fast_save`` uses the set-based prototype.
+    The defaults are the app's way (state/bulk.py builds the downloads with
+    asyncio.to_thread); ``downloads_on_loop`` builds them on the event loop thread (the
+    app's earlier sync handlers), ``download_pool`` in a process pool, ``fast_save`` uses
+    the set-based prototype.
     """
     progress = ProgressRecorder()
     cpu_start = CpuSnapshot.take()
@@ -487,7 +489,6 @@ async def execute_bulk(
     if timeline:
         timeline.mark("downloads")
     school = SCHOOL_A
-    # The app builds both in sync event handlers, i.e. on the event loop thread.
     if downloads_on_loop:
         t_pdf = time.perf_counter()
         pdf = build_slips_pdf(issued, school_name=school)
@@ -700,7 +701,7 @@ async def latency_under_load(
     hashing: PasswordHashing,
     executor: Executor,
     n: int,
-    downloads_on_loop: bool = True,
+    downloads_on_loop: bool = False,
     mode: str = "renewal",
     chunk: str | None = None,
     download_pool: Executor | None = None,
@@ -745,6 +746,17 @@ class RowView:
     masked_email: str = ""
     account_type: str = ""
     included: bool = True
+
+
+SKIPPED_NAMES_SHOWN = 20  # leerid_app.state.bulk.SKIPPED_NAMES_SHOWN
+
+
+def _skipped_names(names: Sequence[str]) -> str:
+    """As state/bulk.py writes skipped pupils: the first few names, then how many more."""
+    text = ", ".join(names[:SKIPPED_NAMES_SHOWN])
+    if len(names) > SKIPPED_NAMES_SHOWN:
+        text += texts.AND_MORE.format(count=len(names) - SKIPPED_NAMES_SHOWN)
+    return text
 
 
 def _json_bytes(value: Any) -> int:
@@ -795,11 +807,11 @@ def payload_sizes(fx: Fixture, hashing_free_items: list[PlannedPassword]) -> dic
         )
         activation = bulk.plan_activation(session, school_id=fx.school_a, pupil_ids=selection)
     skipped = texts.SKIPPED_ALREADY_ACTIVE.format(
-        names=", ".join(p.name_and_stamnummer for p in activation.already_active)
+        names=_skipped_names([p.name_and_stamnummer for p in activation.already_active])
     )
     longest = f"{long_name} {long_name} ({'9' * 20})"
     skipped_worst = texts.SKIPPED_ALREADY_ACTIVE.format(
-        names=", ".join([longest] * bulk.MAX_BULK_PUPILS)
+        names=_skipped_names([longest] * bulk.MAX_BULK_PUPILS)
     )
     wrapper = "leerid_app___state___bulk____bulk_state"
     return {
@@ -1150,17 +1162,12 @@ def precompute(fx: Fixture, reader: Engine, mode: str, items: Sequence[PlannedPa
     """Outside the write transaction: usernames (activation) and the slips' pupil facts."""
     with Session(reader) as session, session.no_autoflush:
         facts = _facts(session, fx.school_a, [i.pupil.pupil_id for i in items], with_account=False)
-        names: list[str] = []
-        handed: set[str] = set()
-        for item in items:
-            if mode == "renewal":
-                names.append(item.pupil.username)
-                continue
-            name = usernames.unique_username(
-                session, item.pupil.first_name, item.pupil.last_name, reserved=handed
+        if mode == "renewal":
+            names = [item.pupil.username for item in items]
+        else:
+            names = usernames.unique_usernames(
+                session, [(i.pupil.first_name, i.pupil.last_name) for i in items]
             )
-            handed.add(name)
-            names.append(name)
     issued = [
         _credential(facts[i.pupil.pupil_id], name, i.password, i.pupil.account_type)
         for i, name in zip(items, names, strict=True)
@@ -1345,20 +1352,20 @@ def app_save_breakdown(
             session, school_id=fx.school_a, pupil_ids=ids, lock_accounts=mode == "renewal"
         )
         marks["load rows (ORM)"] = time.perf_counter() - t
+        names: list[str] = [i.pupil.username for i in items]
+        if mode == "activation":
+            t = time.perf_counter()
+            pupils = [current[i.pupil.pupil_id][0] for i in items]
+            names = usernames.unique_usernames(
+                session, [(p.first_name, p.last_name) for p in pupils]
+            )
+            marks["unique_usernames"] = time.perf_counter() - t
         t = time.perf_counter()
         issued: list[IssuedCredential] = []
-        lookups = 0.0
-        handed: set[str] = set()
         with session.no_autoflush:
-            for item, password_hash in zip(items, hashes, strict=True):
+            for item, password_hash, name in zip(items, hashes, names, strict=True):
                 pupil, account = current[item.pupil.pupil_id]
                 if mode == "activation":
-                    started = time.perf_counter()
-                    name = usernames.unique_username(
-                        session, pupil.first_name, pupil.last_name, reserved=handed
-                    )
-                    lookups += time.perf_counter() - started
-                    handed.add(name)
                     account_type = account_type_for(pupil.education_level)
                     account = LeerIDAccount(
                         pupil_id=pupil.id,
@@ -1368,12 +1375,12 @@ def app_save_breakdown(
                         password_type=password_type_for(account_type),
                         created_at=now,
                     )
+                    set_generated_password(account, password_hash, now=now)
                     session.add(account)
-                set_generated_password(account, password_hash, now=now)
+                else:
+                    set_generated_password(account, password_hash, now=now)
                 issued.append(issued_credential(pupil, account, item.password))
-        marks["per-row Python"] = time.perf_counter() - t - lookups
-        if mode == "activation":
-            marks["unique_username x N"] = lookups
+        marks["per-row ORM objects"] = time.perf_counter() - t
         t = time.perf_counter()
         session.flush()
         marks["flush accounts"] = time.perf_counter() - t
@@ -1490,8 +1497,9 @@ def print_report(report: dict[str, Any]) -> None:
                 f"downloads {b['downloads_s']:.2f} s)"
             )
     print("(from the moment a request was due to its answer; target p95 < 100 ms;")
-    print(" * = prototypes: list reads BEGIN DEFERRED, set-based save, downloads built with")
-    print("     asyncio.to_thread (A) or in a one-worker process pool (B))")
+    print(" downloads are built with asyncio.to_thread as state/bulk.py does; * = prototypes:")
+    print(" A = list reads BEGIN DEFERRED + set-based save, B = A + downloads built in a")
+    print(" one-worker process pool)")
     print()
     if report.get("save_breakdown"):
         print("The app's DB write, step by step (seconds, write lock held throughout):")
@@ -1691,9 +1699,9 @@ async def run(args: argparse.Namespace, db_url: str) -> dict[str, Any]:
     if engine.dialect.name == "sqlite":
         reader = deferred_reader_engine(db_url)
         reader_query = make_list_query(reader, fx.school_b, fx.today)
-        print("  prototype: deferred reads, set-based save, downloads in a thread ...", flush=True)
+        print("  prototype A: deferred reads, set-based save ...", flush=True)
         wait_for_quiet(args.quiet_wait)
-        latency[f"renewal {n_load}, proto A: reads deferred, thread*"] = await latency_under_load(
+        latency[f"renewal {n_load}, A: deferred reads, set-based*"] = await latency_under_load(
             fx,
             reader_query,
             on_loop=True,
@@ -1703,7 +1711,7 @@ async def run(args: argparse.Namespace, db_url: str) -> dict[str, Any]:
             downloads_on_loop=False,
             fast_save=True,
         )
-        print("  prototype: deferred reads, set-based save, downloads in a process ...", flush=True)
+        print("  prototype B: A + downloads in a process ...", flush=True)
         with ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn")
         ) as download_pool:
@@ -1712,7 +1720,7 @@ async def run(args: argparse.Namespace, db_url: str) -> dict[str, Any]:
                 download_pool, build_downloads, warm_issued
             )
             wait_for_quiet(args.quiet_wait)
-            latency[f"renewal {n_load}, proto B: + process*"] = await latency_under_load(
+            latency[f"renewal {n_load}, B: A + downloads in process*"] = await latency_under_load(
                 fx,
                 reader_query,
                 on_loop=True,
