@@ -1106,7 +1106,9 @@ def _facts(session: Session, school_id: int, ids: Sequence[int], *, with_account
         statement = (
             select(*columns)
             .select_from(Pupil)
-            .outerjoin(LeerIDAccount, LeerIDAccount.pupil_id == Pupil.id)
+            # With accounts (renewal) an inner join: FOR UPDATE cannot lock an outer join's
+            # nullable side on PostgreSQL, and a pupil without one fails the check anyway.
+            .join(LeerIDAccount, LeerIDAccount.pupil_id == Pupil.id, isouter=not with_account)
             .where(Pupil.school_id == school_id, Pupil.id.in_(ordered[start : start + 900]))
         )
         if with_account and session.get_bind().dialect.name == "postgresql":

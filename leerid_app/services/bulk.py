@@ -190,10 +190,20 @@ async def hash_passwords(
     progress_interval: float = 0.25,
     executor: ThreadPoolExecutor | None = None,
 ) -> list[str]:
-    """Hash every password on the pool, reporting (done, total) at most every interval."""
+    """Hash every password on the pool, reporting (done, total) at most every interval.
+
+    Only a few hashes per run wait on the shared pool at a time, so a second administrator's
+    small batch takes turns with a whole school's run instead of queueing behind all of it.
+    """
     loop = asyncio.get_running_loop()
     pool = executor or hashing_pool()
-    futures = [loop.run_in_executor(pool, hashing.hash, password) for password in plain_passwords]
+    in_flight = asyncio.Semaphore(2 * get_settings().hash_workers)
+
+    async def hash_one(password: str) -> str:
+        async with in_flight:
+            return await loop.run_in_executor(pool, hashing.hash, password)
+
+    futures = [asyncio.ensure_future(hash_one(password)) for password in plain_passwords]
     total, done, last_report = len(futures), 0, loop.time()
     try:
         for finished in asyncio.as_completed(futures):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import random
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import passwords
+from leerid_app.services import bulk, passwords
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
@@ -811,3 +812,31 @@ def test_two_administrators_activating_the_same_pupils_at_once(engine, hashing) 
         e for e in audit_events(engine) if e.action == AuditAction.BULK_ACCOUNTS_ACTIVATED.value
     ]
     assert len(summaries) == 1
+
+
+def test_a_small_batch_is_not_queued_behind_a_whole_school() -> None:
+    """Two administrators share the hashing pool: the small run finishes long before the big."""
+
+    class SlowHashing:
+        def hash(self, password: str) -> str:
+            time.sleep(0.02)
+            return f"hash-{password}"
+
+    async def both() -> tuple[float, float]:
+        pool = ThreadPoolExecutor(max_workers=2)
+        start = time.perf_counter()
+
+        async def timed(count: int, delay: float) -> float:
+            await asyncio.sleep(delay)
+            passwords = [str(number) for number in range(count)]
+            hashes = await bulk.hash_passwords(passwords, hashing=SlowHashing(), executor=pool)
+            assert hashes == [f"hash-{password}" for password in passwords]
+            return time.perf_counter() - start
+
+        try:
+            return tuple(await asyncio.gather(timed(200, 0), timed(4, 0.05)))
+        finally:
+            pool.shutdown()
+
+    big, small = asyncio.run(both())
+    assert small < big / 3
