@@ -14,7 +14,7 @@ def table_heading(title: str | rx.Var, total: rx.Var[int], **props) -> rx.Compon
     """The manual's capitalised title followed by `Totaal aantal rijen: N`."""
     return rx.hstack(
         section_heading(title),
-        rx.text("Totaal aantal rijen: ", total, **props),
+        rx.text(texts.TOTAL_ROWS, total, **props),
         spacing="4",
         align="baseline",
     )

@@ -169,7 +169,7 @@ def selection_bar() -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.text(
-                "Aantal geselecteerde leerlingen: ",
+                texts.SELECTED_COUNT,
                 rx.text.strong(PupilListState.selected_count),
                 id="selected-count",
             ),

@@ -19,8 +19,6 @@ from leerid_app.models import (
     EducationLevel,
     LeerIDAccount,
     PasswordType,
-    Pupil,
-    School,
 )
 from leerid_app.services import passwords
 from leerid_app.services.accounts import (
@@ -49,7 +47,7 @@ from leerid_app.services.errors import (
     UsernameTaken,
 )
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
-from leerid_app.services.pupils import AccountStatus, derive_status, pupil_search_keys
+from leerid_app.services.pupils import AccountStatus, derive_status
 from leerid_app.services.usernames import (
     MSG_AT_SIGN,
     MSG_EMPTY,
@@ -58,6 +56,7 @@ from leerid_app.services.usernames import (
     MSG_TOO_LONG,
     MSG_WHITESPACE,
 )
+from tests.services.factories import add_account, add_pupil, add_school
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 ACTOR = Actor(administrator_id=None, username="an.beheer")
@@ -70,63 +69,6 @@ def hashing() -> PasswordHashing:
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def add_school(session: Session, name: str) -> School:
-    school = School(name=name)
-    session.add(school)
-    session.flush()
-    return school
-
-
-def add_pupil(
-    session: Session,
-    school: School,
-    stamnummer: str,
-    first: str,
-    last: str,
-    *,
-    level: EducationLevel = EducationLevel.SECUNDAIR,
-    group: str = "2e lj 2e gr Wetenschappen ASO",
-) -> Pupil:
-    search_text, sort_key = pupil_search_keys(stamnummer, first, last)
-    pupil = Pupil(
-        school_id=school.id,
-        stamnummer=stamnummer,
-        first_name=first,
-        last_name=last,
-        administrative_group=group,
-        education_level=level,
-        enrollment_end=date(2027, 8, 31),
-        search_text=search_text,
-        sort_key=sort_key,
-    )
-    session.add(pupil)
-    session.flush()
-    return pupil
-
-
-def add_account(
-    session: Session,
-    pupil: Pupil,
-    username: str,
-    password_hash: str,
-    *,
-    email: str | None = None,
-) -> LeerIDAccount:
-    account_type = account_type_for(pupil.education_level)
-    account = LeerIDAccount(
-        pupil_id=pupil.id,
-        account_type=account_type,
-        username=username,
-        password_hash=password_hash,
-        password_type=PasswordType.EIGEN if email else PasswordType(account_type.value),
-        email=email,
-        created_at=datetime(2026, 9, 10, 8, 0, tzinfo=UTC),
-    )
-    session.add(account)
-    session.flush()
-    return account
 
 
 def account_of(engine: Engine, pupil_id: int) -> LeerIDAccount | None:

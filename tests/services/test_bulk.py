@@ -23,7 +23,6 @@ from leerid_app.models import (
     LeerIDAccount,
     PasswordType,
     Pupil,
-    School,
 )
 from leerid_app.services import bulk, passwords
 from leerid_app.services.accounts import (
@@ -48,7 +47,7 @@ from leerid_app.services.bulk import (
 from leerid_app.services.credentials import slip_order
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
-from leerid_app.services.pupils import pupil_search_keys
+from tests.services.factories import add_account, add_pupil, add_school
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 DEADLINE = date(2026, 12, 29)
@@ -61,57 +60,6 @@ def hashing() -> PasswordHashing:
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def add_school(session: Session, name: str) -> School:
-    school = School(name=name)
-    session.add(school)
-    session.flush()
-    return school
-
-
-def add_pupil(
-    session: Session,
-    school: School,
-    stamnummer: str,
-    first: str,
-    last: str,
-    group: str,
-    level: EducationLevel = EducationLevel.SECUNDAIR,
-) -> Pupil:
-    search_text, sort_key = pupil_search_keys(stamnummer, first, last)
-    pupil = Pupil(
-        school_id=school.id,
-        stamnummer=stamnummer,
-        first_name=first,
-        last_name=last,
-        administrative_group=group,
-        education_level=level,
-        enrollment_end=date(2027, 8, 31),
-        search_text=search_text,
-        sort_key=sort_key,
-    )
-    session.add(pupil)
-    session.flush()
-    return pupil
-
-
-def add_account(
-    session: Session, pupil: Pupil, username: str, password_hash: str, email: str | None = None
-) -> LeerIDAccount:
-    account_type = account_type_for(pupil.education_level)
-    account = LeerIDAccount(
-        pupil_id=pupil.id,
-        account_type=account_type,
-        username=username,
-        password_hash=password_hash,
-        password_type=PasswordType.EIGEN if email else PasswordType(account_type.value),
-        email=email,
-        created_at=datetime(2026, 9, 10, 8, 0, tzinfo=UTC),
-    )
-    session.add(account)
-    session.flush()
-    return account
 
 
 def accounts_by_pupil(engine: Engine) -> dict[int, LeerIDAccount]:
