@@ -1381,7 +1381,7 @@ def app_save_breakdown(
                     session.add(account)
                 else:
                     set_generated_password(account, password_hash, now=now)
-                issued.append(issued_credential(pupil, account, item.password))
+                issued.append(issued_credential(pupil, name, account.account_type, item.password))
         marks["per-row ORM objects"] = time.perf_counter() - t
         t = time.perf_counter()
         session.flush()

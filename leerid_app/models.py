@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, event, inspect
 from sqlmodel import Field, SQLModel
 
 
@@ -97,6 +97,37 @@ class LeerIDAccount(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=utc_datetime_column())
     password_changed_at: datetime | None = Field(default=None, sa_column=utc_datetime_column())
+    # Raised by every credential write (see CREDENTIAL_FIELDS): a save based on what an
+    # administrator saw changes the account only while it still holds that version.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+# What a pupil logs in with or who manages it; a last-login stamp is not among them.
+CREDENTIAL_FIELDS = (
+    "account_type",
+    "username",
+    "password_hash",
+    "password_type",
+    "must_change_password",
+    "password_change_deadline",
+    "email",
+)
+
+
+def _bump_version_on_credential_change(_mapper, _connection, account: LeerIDAccount) -> None:
+    """Every ORM write of a credential raises the version, whoever makes it (admin or pupil).
+
+    Set-based writes bypass this hook and raise it themselves (services/versions.py). The
+    increment is done by the database (``version + 1``), so it never loses a concurrent bump.
+    """
+    state = inspect(account)
+    if state.attrs.version.history.has_changes():
+        return
+    if any(state.attrs[name].history.has_changes() for name in CREDENTIAL_FIELDS):
+        account.version = LeerIDAccount.version + 1  # type: ignore[assignment]
+
+
+event.listen(LeerIDAccount, "before_update", _bump_version_on_credential_change)
 
 
 class Administrator(SQLModel, table=True):

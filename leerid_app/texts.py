@@ -151,6 +151,22 @@ RESULT_TABLE_ACTIVATED = "NIEUWE LEERID'S"
 RESULT_DISCARDED = (
     "De wachtwoorden worden niet bewaard: download de PDF of de Excel voor je deze pagina verlaat."
 )
+# A save left out LeerID's changed after the plan was shown (another administrator, the pupil).
+REFUSED_RENEWED = (
+    "Intussen door iemand anders gewijzigd, daarom geen nieuw wachtwoord: {names}. "
+    "Deze leerlingen staan niet in de PDF en de Excel; hun vorige wachtwoord blijft geldig."
+)
+REFUSED_ACTIVATED = (
+    "Intussen door iemand anders gewijzigd of al geactiveerd, daarom niet geactiveerd: {names}. "
+    "Deze leerlingen staan niet in de PDF en de Excel."
+)
+REFUSED_BY = "{name} (door {who})"
+PLAN_AGAIN = "Plan deze leerlingen opnieuw"
+PLAN_AGAIN_HINT = "Download eerst de PDF en de Excel: de wachtwoorden hierboven verdwijnen dan."
+RENAMED_MEANWHILE = (
+    "Deze gebruikersnamen waren intussen in gebruik; de leerlingen kregen een andere: {names}."
+)
+RENAMED_ONE = "{name}: {given} in plaats van {planned}"
 BULK_SCHOOL_CHANGED = "De instelling is intussen gewijzigd. Selecteer de leerlingen opnieuw."
 DOWNLOAD_PDF = "Download een PDF met LeerID gebruikersnamen en wachtwoorden"
 DOWNLOAD_EXCEL = "Download de Excel met alle LeerID data"

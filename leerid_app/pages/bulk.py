@@ -23,7 +23,8 @@ def _planned_row(row: BulkRowView) -> rx.Component:
             )
         ),
         rx.table.cell(row.name_and_stamnummer),
-        rx.table.cell(rx.cond(row.username != "", row.username, "(nieuw)")),
+        # Activation shows the username the account will get (picked when the plan was made).
+        rx.table.cell(row.username),
         rx.table.cell(rx.code(row.password, weight="bold")),
         rx.table.cell(row.account_type),
     )
@@ -147,6 +148,22 @@ def _result_row(row: BulkRowView) -> rx.Component:
     )
 
 
+def refused_callout() -> rx.Component:
+    """Pupils left out because their LeerID changed after the plan was shown; plan them again."""
+    return rx.cond(
+        S.refused_message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle_alert")),
+            rx.callout.text(S.refused_message, id="refused-message"),
+            rx.callout.text(texts.PLAN_AGAIN_HINT, size="1"),
+            rx.button(texts.PLAN_AGAIN, variant="outline", on_click=S.plan_refused_again),
+            color_scheme="amber",
+            role="alert",
+            width="100%",
+        ),
+    )
+
+
 def result_view() -> rx.Component:
     """`N LeerID's hebben een nieuw wachtwoord`, what it means, the table and the downloads."""
     return rx.vstack(
@@ -159,13 +176,24 @@ def result_view() -> rx.Component:
             id="result-heading",
         ),
         rx.unordered_list(rx.foreach(S.result_lines, rx.list_item)),
-        rx.hstack(
-            rx.button(rx.icon("file-text"), texts.DOWNLOAD_PDF, on_click=S.download_pdf),
-            rx.button(
-                rx.icon("sheet"), texts.DOWNLOAD_EXCEL, on_click=S.download_excel, variant="outline"
+        refused_callout(),
+        rx.cond(
+            S.renamed_message != "",
+            rx.callout(S.renamed_message, icon="info", color_scheme="blue", width="100%"),
+        ),
+        rx.cond(
+            S.result_total > 0,
+            rx.hstack(
+                rx.button(rx.icon("file-text"), texts.DOWNLOAD_PDF, on_click=S.download_pdf),
+                rx.button(
+                    rx.icon("sheet"),
+                    texts.DOWNLOAD_EXCEL,
+                    on_click=S.download_excel,
+                    variant="outline",
+                ),
+                spacing="3",
+                wrap="wrap",
             ),
-            spacing="3",
-            wrap="wrap",
         ),
         rx.text(texts.RESULT_DISCARDED, size="2", color_scheme="gray"),
         rx.card(

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services import audit, passwords, usernames
+from leerid_app.services import audit, passwords, usernames, versions
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.errors import DomainError, NotAllowed, NotFound, UsernameTaken
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.versions import StaleAccount
 
 MSG_PUPIL_NOT_FOUND = "Deze leerling bestaat niet in je instelling."
 MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
@@ -100,7 +101,9 @@ def is_generated_password(account_type: AccountType, password: object) -> bool:
     )
 
 
-def issued_credential(pupil: Pupil, account: LeerIDAccount, password: str) -> IssuedCredential:
+def issued_credential(
+    pupil: Pupil, username: str, account_type: AccountType, password: str
+) -> IssuedCredential:
     """The slip and export record of a freshly set password."""
     assert pupil.id is not None
     return IssuedCredential(
@@ -109,25 +112,36 @@ def issued_credential(pupil: Pupil, account: LeerIDAccount, password: str) -> Is
         first_name=pupil.first_name,
         last_name=pupil.last_name,
         administrative_group=pupil.administrative_group,
-        username=account.username,
+        username=username,
         password=password,
-        account_type=account.account_type,
+        account_type=account_type,
         gender=pupil.gender,
         birth_date=pupil.birth_date,
     )
 
 
+def generated_password_values(
+    account_type: AccountType, password_hash: str, *, now: datetime
+) -> dict[str, object]:
+    """The columns a generated password sets; advanced pupils must replace it within a month."""
+    advanced = account_type is AccountType.GEVORDERD
+    return {
+        "password_hash": password_hash,
+        "password_type": password_type_for(account_type),
+        "password_changed_at": now,
+        "must_change_password": advanced,
+        "password_change_deadline": (
+            add_months(now.date(), PASSWORD_CHANGE_MONTHS) if advanced else None
+        ),
+    }
+
+
 def set_generated_password(account: LeerIDAccount, password_hash: str, *, now: datetime) -> None:
-    """Store a generated password; advanced pupils must replace it within a month."""
-    account.password_hash = password_hash
-    account.password_type = password_type_for(account.account_type)
-    account.password_changed_at = now
-    if account.account_type is AccountType.GEVORDERD:
-        account.must_change_password = True
-        account.password_change_deadline = add_months(now.date(), PASSWORD_CHANGE_MONTHS)
-    else:
-        account.must_change_password = False
-        account.password_change_deadline = None
+    """Store a generated password on a loaded account (its version rises at the flush)."""
+    for name, value in generated_password_values(
+        account.account_type, password_hash, now=now
+    ).items():
+        setattr(account, name, value)
 
 
 def load_pupil_in_school(session: Session, *, school_id: int, pupil_id: int) -> Pupil:
@@ -144,7 +158,8 @@ def account_of(
     """The pupil's LeerID, if any; locked for the transaction when asked."""
     statement = select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
     if for_update:
-        statement = statement.with_for_update()
+        # As the database holds it now, not a copy this session loaded earlier.
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     return session.execute(statement).scalar_one_or_none()
 
 
@@ -173,6 +188,7 @@ def activate_account(
     """Give a pupil without account a LeerID of the type their education level implies."""
     now = now or datetime.now(UTC)
     pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    usernames.lock_allocation(session)
     if account_of(session, pupil_id) is not None:
         raise DomainError(MSG_ALREADY_ACTIVE)
     account_type = account_type_for(pupil.education_level)
@@ -205,7 +221,7 @@ def activate_account(
         details={"username": account.username, "type": account_type.value},
         now=now,
     )
-    return issued_credential(pupil, account, password)
+    return issued_credential(pupil, account.username, account.account_type, password)
 
 
 @dataclass(frozen=True)
@@ -233,16 +249,29 @@ def change_credentials(
     school_id: int,
     pupil_id: int,
     change: CredentialChange,
+    seen_version: int,
     actor: Actor,
     hashing: PasswordHashing,
     now: datetime | None = None,
 ) -> CredentialChangeResult:
-    """Save the edit screen in one transaction: username, new password, e-mail removal."""
+    """Save the edit screen in one transaction: username, new password, e-mail removal.
+
+    ``seen_version`` is the account's version when the form was shown: if anyone changed the
+    LeerID since (another administrator, a bulk run, the pupil), nothing is saved and
+    StaleAccount says who, so the slip printed now can never be silently outdated.
+    """
     now = now or datetime.now(UTC)
     pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    if change.username is not None:
+        usernames.lock_allocation(session)
+    # Locked until commit (SQLite: the write lock is held from BEGIN), so check and write
+    # are one compare-and-set.
     account = account_of(session, pupil_id, for_update=True)
     if account is None:
         raise DomainError(MSG_NO_ACCOUNT)
+    if account.version != seen_version:
+        who = versions.changed_by(session, school_id=school_id, pupil_ids=[pupil_id])
+        raise StaleAccount(versions.stale_message(who.get(pupil_id)))
 
     username_changed = False
     if change.username is not None:
@@ -296,7 +325,9 @@ def change_credentials(
             **common,
         )
     credential = (
-        issued_credential(pupil, account, change.new_password) if change.new_password else None
+        issued_credential(pupil, account.username, account.account_type, change.new_password)
+        if change.new_password
+        else None
     )
     return CredentialChangeResult(
         username=account.username,

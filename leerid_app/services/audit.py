@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import event, func
+from sqlalchemy import event, func, insert
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     BULK_ACCOUNTS_ACTIVATED = "bulk_accounts_activated"
     SLIPS_DOWNLOADED = "slips_downloaded"
     EXCEL_DOWNLOADED = "excel_downloaded"
+    # A planned change left undone: the LeerID changed after the plan was shown.
+    CHANGE_REFUSED = "change_refused"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -53,6 +55,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
     AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
     AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
+    AuditAction.CHANGE_REFUSED: "Niet gewijzigd: intussen gewijzigd",
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -184,6 +187,37 @@ def record_event(
     return event_row
 
 
+def record_events(
+    session: Session,
+    *,
+    action: AuditAction,
+    actor_administrator_id: int | None,
+    actor_username: str,
+    school_id: int | None,
+    per_pupil: Sequence[tuple[int, Mapping[str, object] | None]],
+    now: datetime,
+) -> None:
+    """Append one event per (pupil id, details) of one action, as one multi-row INSERT.
+
+    The same checks as ``record_event``; for a bulk run of thousands of pupils, where adding
+    an ORM object per event would cost more than the whole statement.
+    """
+    action = AuditAction(action)
+    common = {
+        "occurred_at": _as_utc(now),
+        "actor_administrator_id": actor_administrator_id,
+        "actor_username": (actor_username or "")[:ACTOR_USERNAME_MAX_CHARS],
+        "school_id": school_id,
+        "action": action.value,
+    }
+    rows = [
+        {**common, "pupil_id": pupil_id, "details": _encode_details(details)}
+        for pupil_id, details in per_pupil
+    ]
+    if rows:
+        session.execute(insert(AuditEvent.__table__), rows)
+
+
 def action_label(action: str) -> str:
     """The Dutch label of a stored action value; unknown values are shown as they are."""
     try:
@@ -218,6 +252,8 @@ DETAIL_LABELS = {
     "reason": "reden",
     "school_id": "instelling",
     "argument": "argument",
+    "refused": "geweigerd",
+    "planned_username": "geplande gebruikersnaam",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -10,19 +11,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, LeerIDAccount, Pupil
-from leerid_app.services import audit, passwords, usernames
+from leerid_app.services import audit, passwords, usernames, versions
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
-    flush_or_conflict,
+    generated_password_values,
     issued_credential,
     mask_email,
-    password_type_for,
-    set_generated_password,
 )
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential, slip_order
@@ -50,6 +52,8 @@ class BulkPupil:
     username: str
     account_type: AccountType | None
     masked_email: str = ""
+    # The account's version as shown; the save changes the account only while it holds it.
+    version: int | None = None
 
     @property
     def name_and_stamnummer(self) -> str:
@@ -115,6 +119,7 @@ def _bulk_pupil(pupil: Pupil, account: LeerIDAccount | None) -> BulkPupil:
         username=account.username if account else "",
         account_type=account.account_type if account else None,
         masked_email=mask_email(account.email) if account and account.email else "",
+        version=account.version if account else None,
     )
 
 
@@ -161,14 +166,24 @@ def plan_activation(
             continue
         account_type = account_type_for(pupil.education_level)
         password = passwords.generate_password(account_type, rng)
-        to_activate.append(PlannedPassword(pupil=_with_type(row, account_type), password=password))
+        to_activate.append(
+            PlannedPassword(pupil=_with(row, account_type=account_type), password=password)
+        )
     to_activate.sort(key=lambda planned: _name_key(planned.pupil))
     already_active.sort(key=_name_key)
+    # The usernames the accounts will get, shown in the plan; the save keeps them if free.
+    names = usernames.unique_usernames(
+        session, [(item.pupil.first_name, item.pupil.last_name) for item in to_activate]
+    )
+    to_activate = [
+        PlannedPassword(pupil=_with(item.pupil, username=name), password=item.password)
+        for item, name in zip(to_activate, names, strict=True)
+    ]
     return ActivationPlan(to_activate, already_active)
 
 
-def _with_type(row: BulkPupil, account_type: AccountType) -> BulkPupil:
-    return BulkPupil(**{**row.__dict__, "account_type": account_type})
+def _with(row: BulkPupil, **changes: object) -> BulkPupil:
+    return dataclasses.replace(row, **changes)
 
 
 @lru_cache(maxsize=1)
@@ -220,54 +235,66 @@ async def hash_passwords(
     return [future.result() for future in futures]
 
 
-def _current_rows(
-    session: Session, *, school_id: int, pupil_ids: Sequence[int], lock_accounts: bool
-) -> dict[int, tuple[Pupil, LeerIDAccount | None]]:
-    """The pupils and accounts as they are now; on PostgreSQL the accounts locked for update.
+@dataclass(frozen=True)
+class RenamedPupil:
+    """A pupil whose planned username was taken meanwhile; the account got the next free one."""
 
-    SQLite needs no row locks: every transaction there starts with BEGIN IMMEDIATE.
-    """
-    rows: dict[int, tuple[Pupil, LeerIDAccount | None]] = {}
-    ids = sorted(pupil_ids)
-    lock = lock_accounts and session.get_bind().dialect.name == "postgresql"
-    for start in range(0, len(ids), 900):
-        statement = (
-            select(Pupil, LeerIDAccount)
-            .outerjoin(LeerIDAccount, LeerIDAccount.pupil_id == Pupil.id)
-            .where(Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + 900]))
-            .order_by(Pupil.id)
-        )
-        if lock:
-            # Inner join: FOR UPDATE cannot lock the nullable side of an outer join.
-            statement = (
-                select(Pupil, LeerIDAccount)
-                .join(LeerIDAccount, LeerIDAccount.pupil_id == Pupil.id)
-                .where(Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + 900]))
-                .order_by(Pupil.id)
-                .with_for_update(of=LeerIDAccount)
-            )
-        # The rows as the database holds them now, not as the plan loaded them into this
-        # session: the checks below must see an e-mail or username changed meanwhile.
-        statement = statement.execution_options(populate_existing=True)
-        for pupil, account in session.execute(statement):
-            assert pupil.id is not None
-            rows[pupil.id] = (pupil, account)
-    return rows
+    pupil_id: int
+    name_and_stamnummer: str
+    planned: str
+    given: str
 
 
-def _rows_to_save(
-    session: Session, *, school_id: int, planned: Sequence[PlannedPassword], lock_accounts: bool
-) -> dict[int, tuple[Pupil, LeerIDAccount | None]]:
-    """Refuse an empty or doubled plan, then read the planned pupils as they are now."""
+@dataclass(frozen=True)
+class BulkSaveResult:
+    """What a save did: new credentials for the slips, and who was left as they were."""
+
+    issued: list[IssuedCredential]
+    refused: list[versions.RefusedPupil]
+    renamed: list[RenamedPupil] = dataclasses.field(default_factory=list)
+
+
+def _check_plan(planned: Sequence[PlannedPassword], password_hashes: Sequence[str]) -> None:
+    """Refuse an empty or doubled plan, or hashes that do not match it one to one."""
     if not planned:
         raise DomainError(MSG_NOTHING_TO_DO)
     _refuse_duplicates(planned)
-    return _current_rows(
-        session,
-        school_id=school_id,
-        pupil_ids=[p.pupil.pupil_id for p in planned],
-        lock_accounts=lock_accounts,
+    if len(password_hashes) != len(planned):
+        raise ValueError("one password hash per planned pupil")
+
+
+def _pupils_of_plan(
+    session: Session, *, school_id: int, pupil_ids: Collection[int]
+) -> dict[int, Pupil]:
+    """The planned pupils as the database holds them now; all of them in this school.
+
+    A pupil of another school is no stale view but a plan saved in the wrong school: the
+    whole batch is refused, and nothing about that pupil reaches this school's log.
+    """
+    ids = sorted(pupil_ids)
+    found: dict[int, Pupil] = {}
+    for start in range(0, len(ids), versions.CHUNK):
+        statement = (
+            select(Pupil)
+            .where(Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + versions.CHUNK]))
+            .execution_options(populate_existing=True)
+        )
+        found.update((pupil.id, pupil) for pupil in session.execute(statement).scalars())
+    if len(found) != len(ids):
+        raise DomainError(MSG_CHANGED_MEANWHILE)
+    return found
+
+
+def _refused(
+    session: Session, *, school_id: int, pupils: Sequence[BulkPupil]
+) -> list[versions.RefusedPupil]:
+    who = versions.changed_by(
+        session, school_id=school_id, pupil_ids=[pupil.pupil_id for pupil in pupils]
     )
+    return [
+        versions.RefusedPupil(p.pupil_id, p.name_and_stamnummer, who.get(p.pupil_id))
+        for p in sorted(pupils, key=_name_key)
+    ]
 
 
 def save_renewal(
@@ -278,35 +305,65 @@ def save_renewal(
     password_hashes: Sequence[str],
     actor: Actor,
     now: datetime | None = None,
-) -> list[IssuedCredential]:
-    """Store every new password in the caller's one transaction, or none of them."""
+) -> BulkSaveResult:
+    """Store the new passwords of every account still as planned, in the caller's transaction.
+
+    An account changed since the plan was shown (its version rose: another administrator,
+    a single-pupil save, the pupil linking an e-mail) keeps its credentials and is reported;
+    the others all get their new password in this one transaction, or none of them do.
+    """
     now = now or datetime.now(UTC)
-    current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=True)
+    _check_plan(planned, password_hashes)
+    seen = {item.pupil.pupil_id: item.pupil.version or 0 for item in planned}
+    facts = _pupils_of_plan(session, school_id=school_id, pupil_ids=seen)
+    claimed = versions.claim_accounts(session, school_id=school_id, seen=seen)
     issued: list[IssuedCredential] = []
+    rows: list[dict[str, object]] = []
     for item, password_hash in zip(planned, password_hashes, strict=True):
-        pupil, account = current.get(item.pupil.pupil_id, (None, None))
-        # What was shown must still hold: the account exists, has no e-mail, same username.
-        unchanged = (
-            account is not None
-            and not account.email
-            and account.username == item.pupil.username
-            and account.account_type == item.pupil.account_type
+        account = claimed.get(item.pupil.pupil_id)
+        if account is None:
+            continue
+        values = generated_password_values(account.account_type, password_hash, now=now)
+        rows.append({"b_id": account.account_id, **{f"b_{k}": v for k, v in values.items()}})
+        issued.append(
+            issued_credential(
+                facts[account.pupil_id], account.username, account.account_type, item.password
+            )
         )
-        if pupil is None or account is None or not unchanged:
-            raise DomainError(MSG_CHANGED_MEANWHILE)
-        set_generated_password(account, password_hash, now=now)
-        issued.append(issued_credential(pupil, account, item.password))
-    session.flush()
+    if rows:
+        # One executemany; the versions were raised by the claim above.
+        table = LeerIDAccount.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({name: bindparam(f"b_{name}") for name in _PASSWORD_COLUMNS}),
+            rows,
+        )
+    refused = _refused(
+        session,
+        school_id=school_id,
+        pupils=[item.pupil for item in planned if item.pupil.pupil_id not in claimed],
+    )
     _audit_batch(
         session,
         AuditAction.PASSWORD_RENEWED,
         AuditAction.BULK_PASSWORDS_RENEWED,
         school_id=school_id,
         issued=issued,
+        refused=refused,
         actor=actor,
         now=now,
     )
-    return sorted(issued, key=slip_order)
+    return BulkSaveResult(sorted(issued, key=slip_order), refused)
+
+
+_PASSWORD_COLUMNS = (
+    "password_hash",
+    "password_type",
+    "password_changed_at",
+    "must_change_password",
+    "password_change_deadline",
+)
 
 
 def save_activation(
@@ -317,50 +374,156 @@ def save_activation(
     password_hashes: Sequence[str],
     actor: Actor,
     now: datetime | None = None,
-) -> list[IssuedCredential]:
-    """Create every account in the caller's one transaction, usernames unique in the batch."""
+) -> BulkSaveResult:
+    """Create the account of every planned pupil still without one, in the caller's transaction.
+
+    A pupil who got an account meanwhile, or whose education level (so account type) changed,
+    is left as they are and reported: never a second account, never a changed username. A
+    planned username taken meanwhile by someone else's LeerID becomes the next free one.
+    """
     now = now or datetime.now(UTC)
-    # No rows to lock yet: the unique pupil_id and username constraints catch a racing batch.
-    current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=False)
-    pupils: list[Pupil] = []
-    for item in planned:
-        pupil, existing = current.get(item.pupil.pupil_id, (None, None))
-        if pupil is None or existing is not None:
-            raise DomainError(MSG_CHANGED_MEANWHILE)
-        if account_type_for(pupil.education_level) != item.pupil.account_type:
-            # The education level changed: the planned password is of the other type.
-            raise DomainError(MSG_CHANGED_MEANWHILE)
-        pupils.append(pupil)
-    # All usernames in a few queries, unique within the batch too, before anything is added.
-    names = usernames.unique_usernames(session, [(p.first_name, p.last_name) for p in pupils])
-    issued: list[IssuedCredential] = []
-    for item, pupil, username, password_hash in zip(
-        planned, pupils, names, password_hashes, strict=True
-    ):
+    _check_plan(planned, password_hashes)
+    usernames.lock_allocation(session)
+    ids = [item.pupil.pupil_id for item in planned]
+    facts = _pupils_of_plan(session, school_id=school_id, pupil_ids=ids)
+    with_account = _having_account(session, ids)
+    keep: list[tuple[PlannedPassword, str, Pupil]] = []
+    stale: list[BulkPupil] = []
+    for item, password_hash in zip(planned, password_hashes, strict=True):
+        pupil = facts[item.pupil.pupil_id]
+        if (
+            item.pupil.pupil_id in with_account
+            or account_type_for(pupil.education_level) != item.pupil.account_type
+        ):
+            stale.append(item.pupil)
+        else:
+            keep.append((item, password_hash, pupil))
+    names, renamed = _free_usernames(session, [(item, pupil) for item, _, pupil in keep])
+    rows = []
+    for (item, password_hash, pupil), username in zip(keep, names, strict=True):
         account_type = item.pupil.account_type
         assert account_type is not None
-        account = LeerIDAccount(
-            pupil_id=item.pupil.pupil_id,
-            account_type=account_type,
-            username=username,
-            password_hash="",
-            password_type=password_type_for(account_type),
-            created_at=now,
+        rows.append(
+            {
+                "pupil_id": pupil.id,
+                "account_type": account_type,
+                "username": username,
+                "created_at": now,
+                **generated_password_values(account_type, password_hash, now=now),
+            }
         )
-        set_generated_password(account, password_hash, now=now)
-        session.add(account)
-        issued.append(issued_credential(pupil, account, item.password))
-    flush_or_conflict(session, MSG_CHANGED_MEANWHILE)
+    created = _insert_new_accounts(session, rows)
+    issued: list[IssuedCredential] = []
+    for (item, _, pupil), username in zip(keep, names, strict=True):
+        if pupil.id in created:
+            assert item.pupil.account_type is not None
+            issued.append(
+                issued_credential(pupil, username, item.pupil.account_type, item.password)
+            )
+        else:
+            stale.append(item.pupil)  # an account appeared between the check and the insert
+    refused = _refused(session, school_id=school_id, pupils=stale)
     _audit_batch(
         session,
         AuditAction.ACCOUNT_ACTIVATED,
         AuditAction.BULK_ACCOUNTS_ACTIVATED,
         school_id=school_id,
         issued=issued,
+        refused=refused,
         actor=actor,
         now=now,
+        renamed={r.pupil_id: r.planned for r in renamed if r.pupil_id in created},
     )
-    return sorted(issued, key=slip_order)
+    return BulkSaveResult(
+        sorted(issued, key=slip_order),
+        refused,
+        [r for r in renamed if r.pupil_id in created],
+    )
+
+
+def _having_account(session: Session, pupil_ids: Sequence[int]) -> set[int]:
+    ids = sorted(pupil_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), versions.CHUNK):
+        found.update(
+            session.execute(
+                select(LeerIDAccount.pupil_id).where(
+                    LeerIDAccount.pupil_id.in_(ids[start : start + versions.CHUNK])
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _free_usernames(
+    session: Session, items: Sequence[tuple[PlannedPassword, Pupil]]
+) -> tuple[list[str], list[RenamedPupil]]:
+    """The planned usernames, each replaced by the next free one if taken meanwhile."""
+    planned = [item.pupil.username for item, _ in items]
+    taken: set[str] = set()
+    for start in range(0, len(planned), versions.CHUNK):
+        taken.update(
+            session.execute(
+                select(LeerIDAccount.username).where(
+                    LeerIDAccount.username.in_(planned[start : start + versions.CHUNK])
+                )
+            ).scalars()
+        )
+    # An empty or doubled planned name (an old plan) is picked afresh too.
+    seen: set[str] = set()
+    again: list[int] = []
+    for index, name in enumerate(planned):
+        if not name or name in taken or name in seen:
+            again.append(index)
+        seen.add(name)
+    if not again:
+        return planned, []
+    keep = {name for index, name in enumerate(planned) if index not in set(again)}
+    fresh = usernames.unique_usernames(
+        session,
+        [(items[index][1].first_name, items[index][1].last_name) for index in again],
+        reserved=keep,
+    )
+    names = list(planned)
+    renamed: list[RenamedPupil] = []
+    for index, name in zip(again, fresh, strict=True):
+        names[index] = name
+        item = items[index][0]
+        if item.pupil.username:
+            renamed.append(
+                RenamedPupil(
+                    item.pupil.pupil_id, item.pupil.name_and_stamnummer, item.pupil.username, name
+                )
+            )
+    return names, renamed
+
+
+def _insert_new_accounts(session: Session, rows: list[dict[str, object]]) -> set[int]:
+    """Insert accounts, skipping a pupil who has one by now; the pupil ids really created.
+
+    ON CONFLICT on the pupil makes "no account yet" part of the insert itself. A username
+    clash cannot happen while lock_allocation is held, except with a writer that skips it;
+    then the whole batch is refused rather than giving anyone another name unseen.
+    """
+    if not rows:
+        return set()
+    table = LeerIDAccount.__table__
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.pupil_id])
+        .returning(table.c.pupil_id)
+    )
+    created: set[int] = set()
+    try:
+        with session.begin_nested():
+            for start in range(0, len(rows), versions.CHUNK):
+                created.update(
+                    session.execute(statement, rows[start : start + versions.CHUNK]).scalars()
+                )
+    except IntegrityError as error:
+        raise DomainError(MSG_CHANGED_MEANWHILE) from error
+    return created
 
 
 def _refuse_duplicates(planned: Sequence[PlannedPassword]) -> None:
@@ -376,21 +539,46 @@ def _audit_batch(
     *,
     school_id: int,
     issued: Sequence[IssuedCredential],
+    refused: Sequence[versions.RefusedPupil],
     actor: Actor,
     now: datetime,
+    renamed: dict[int, str] | None = None,
 ) -> None:
+    """The batch's summary, one event per changed pupil and one per refused pupil."""
     common = {
         "actor_administrator_id": actor.administrator_id,
         "actor_username": actor.username,
         "school_id": school_id,
         "now": now,
     }
-    audit.record_event(session, action=summary, details={"count": len(issued)}, **common)
-    for credential in issued:
-        audit.record_event(
-            session,
-            action=per_pupil,
-            pupil_id=credential.pupil_id,
-            details={"username": credential.username, "bulk": True},
-            **common,
-        )
+    counts: dict[str, object] = {"count": len(issued)}
+    if refused:
+        counts["refused"] = len(refused)
+    audit.record_event(session, action=summary, details=counts, **common)
+    renamed = renamed or {}
+    audit.record_events(
+        session,
+        action=per_pupil,
+        per_pupil=[
+            (
+                credential.pupil_id,
+                {"username": credential.username, "bulk": True}
+                | (
+                    {"planned_username": renamed[credential.pupil_id]}
+                    if credential.pupil_id in renamed
+                    else {}
+                ),
+            )
+            for credential in issued
+        ],
+        **common,
+    )
+    audit.record_events(
+        session,
+        action=AuditAction.CHANGE_REFUSED,
+        per_pupil=[(row.pupil_id, {"bulk": True, "reason": _REFUSED_REASON}) for row in refused],
+        **common,
+    )
+
+
+_REFUSED_REASON = "intussen gewijzigd"

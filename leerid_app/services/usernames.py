@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import count
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, text
 from sqlmodel import Session, select
 
 from leerid_app.models import LeerIDAccount
@@ -105,6 +105,21 @@ def pick_unique_username(first_name: str, last_name: str, is_taken: Callable[[st
     """
     base = username_base(first_name, last_name)
     return next(candidate for candidate in candidate_usernames(base) if not is_taken(candidate))
+
+
+# Any fixed number: every transaction that hands out usernames takes this one lock.
+_ALLOCATION_LOCK_KEY = 0x4C656572494400
+
+
+def lock_allocation(session: Session) -> None:
+    """Until commit, this transaction alone picks and stores new usernames (PostgreSQL).
+
+    A username picked as free then stays free until it is stored, so a batch never fails
+    on a namesake activated by another administrator at the same moment. SQLite needs
+    nothing: a writing transaction there holds the database's write lock from BEGIN.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ALLOCATION_LOCK_KEY})
 
 
 def _prefix_upper_bound(prefix: str) -> str | None:

@@ -23,6 +23,7 @@ from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.versions import RefusedPupil
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 from leerid_app.state.pupils import PupilListState
@@ -126,6 +127,10 @@ class BulkState(AuthState):
     result_page_count: int = 1
     result_heading: str = ""
     result_lines: list[str] = []
+    # Pupils left out because their LeerID changed after the plan was shown.
+    refused_message: str = ""
+    _refused_ids: set[int] = set()
+    renamed_message: str = ""
 
     def _clear(self) -> None:
         """Drop every plain-text password this state holds."""
@@ -140,6 +145,8 @@ class BulkState(AuthState):
         self.planned_total = self.planned_included = self.linked_total = self.result_total = 0
         self.result_heading = ""
         self.result_lines = []
+        self.refused_message = self.renamed_message = ""
+        self._refused_ids = set()
         self.skipped_message = ""
         self.error = ""
         self.phase = PLAN
@@ -190,14 +197,12 @@ class BulkState(AuthState):
             self._planned = result.to_activate
             skipped = result.already_active
         if skipped:
-            # A whole school may be skipped: name the first few, count the rest (small updates).
-            names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
-            if len(skipped) > SKIPPED_NAMES_SHOWN:
-                names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
             template = (
                 texts.SKIPPED_WITHOUT_ACCOUNT if mode == RENEW else texts.SKIPPED_ALREADY_ACTIVE
             )
-            self.skipped_message = template.format(names=names)
+            self.skipped_message = template.format(
+                names=_names([p.name_and_stamnummer for p in skipped])
+            )
         self._show_planned(1)
         self._show_linked(1)
         if not selection:
@@ -246,6 +251,16 @@ class BulkState(AuthState):
             self._show_result(page)
 
     @rx.event
+    async def plan_refused_again(self) -> rx.event.EventSpec | None:
+        """`Plan deze leerlingen opnieuw`: a fresh plan for the pupils the save left out."""
+        if self.running or self.phase != RESULT or not self._refused_ids:
+            return None
+        refused, mode = set(self._refused_ids), self.mode
+        self._clear()
+        (await self.get_state(PupilListState)).select_only(refused)
+        return rx.redirect(routes.BULK_RENEW if mode == RENEW else routes.BULK_ACTIVATE)
+
+    @rx.event
     def discard(self) -> None:
         """Leaving the bulk pages forgets the passwords (on_load of every other page)."""
         if not self.running:
@@ -278,7 +293,7 @@ class BulkState(AuthState):
                 self.progress_done = done
 
         try:
-            issued = await self._hash_and_store(token, mode, school_id, items, report)
+            saved = await self._hash_and_store(token, mode, school_id, items, report)
         except NotLoggedIn:
             async with self:
                 self.running = False
@@ -296,9 +311,12 @@ class BulkState(AuthState):
                 self.error = texts.UNEXPECTED_ERROR
             return
         async with self:
-            self._issued = issued
+            self._issued = issued = saved.issued
             self._planned, self._excluded, self.planned_page = [], set(), []
             self.result_heading, self.result_lines = result_summary(mode, issued)
+            self.refused_message = refused_summary(mode, saved.refused)
+            self._refused_ids = {row.pupil_id for row in saved.refused}
+            self.renamed_message = renamed_summary(saved.renamed)
             self._show_result(1)
             self.phase = RESULT
             self.running = False
@@ -311,7 +329,7 @@ class BulkState(AuthState):
         school_id: int | None,
         items: list[PlannedPassword],
         report,
-    ) -> list[IssuedCredential]:
+    ) -> bulk.BulkSaveResult:
         # Check the session before the long part, and again (inside the transaction) after.
         await asyncio.to_thread(run_as_admin, token, _same_school(school_id))
         hashes = await bulk.hash_passwords(
@@ -319,7 +337,7 @@ class BulkState(AuthState):
         )
         save = bulk.save_renewal if mode == RENEW else bulk.save_activation
 
-        def store(session: Session, context: AdminContext) -> list[IssuedCredential]:
+        def store(session: Session, context: AdminContext) -> bulk.BulkSaveResult:
             _same_school(school_id)(session, context)
             return save(
                 session,
@@ -391,6 +409,39 @@ def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, 
         if count
     ]
     return heading.format(count=len(issued)), lines
+
+
+def _names(names: Sequence[str]) -> str:
+    """The first few names, then how many more: a whole school keeps the update small."""
+    text = ", ".join(names[:SKIPPED_NAMES_SHOWN])
+    if len(names) > SKIPPED_NAMES_SHOWN:
+        text += texts.AND_MORE.format(count=len(names) - SKIPPED_NAMES_SHOWN)
+    return text
+
+
+def refused_summary(mode: str, refused: Sequence[RefusedPupil]) -> str:
+    """Which pupils were left out as changed meanwhile, and by which administrator."""
+    if not refused:
+        return ""
+    names = [
+        texts.REFUSED_BY.format(name=row.name_and_stamnummer, who=row.changed_by)
+        if row.changed_by
+        else row.name_and_stamnummer
+        for row in refused
+    ]
+    template = texts.REFUSED_RENEWED if mode == RENEW else texts.REFUSED_ACTIVATED
+    return template.format(names=_names(names))
+
+
+def renamed_summary(renamed: Sequence[bulk.RenamedPupil]) -> str:
+    """Which planned usernames were taken meanwhile, and what the pupils got instead."""
+    if not renamed:
+        return ""
+    names = [
+        texts.RENAMED_ONE.format(name=row.name_and_stamnummer, given=row.given, planned=row.planned)
+        for row in renamed
+    ]
+    return texts.RENAMED_MEANWHILE.format(names=_names(names))
 
 
 def _same_school(school_id: int | None):

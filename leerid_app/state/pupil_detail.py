@@ -20,6 +20,7 @@ from leerid_app.services.errors import DomainError, InvalidUsername
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.versions import StaleAccount
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
@@ -49,6 +50,7 @@ class PupilView:
     created: str = ""
     last_login: str = ""
     is_advanced: bool = False
+    version: int = 0
 
 
 def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
@@ -87,6 +89,7 @@ def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
         dutch_date(account.last_login_at) if account.last_login_at else texts.NEVER_LOGGED_IN
     )
     view.is_advanced = account.account_type is AccountType.GEVORDERD
+    view.version = account.version
     return view
 
 
@@ -202,6 +205,8 @@ class EditCredentialsState(PupilDetailState):
     new_password: str = ""
     remove_email_pending: bool = False
     saving: bool = False
+    # The account's version when the form was shown: a save is refused if it changed since.
+    _seen_version: int = 0
 
     def _reset_form(self) -> None:
         self.username_input = self.pupil.username
@@ -219,6 +224,7 @@ class EditCredentialsState(PupilDetailState):
             return self._session_lost()
         self.not_found = view is None
         self.pupil = view or PupilView()
+        self._seen_version = self.pupil.version
         self._reset_form()
         if view is not None and not view.has_account:
             return rx.redirect(routes.pupil_detail(view.id))
@@ -265,10 +271,24 @@ class EditCredentialsState(PupilDetailState):
             rx.redirect(routes.pupil_detail(pupil_id)) if pupil_id else rx.redirect(routes.PUPILS)
         )
 
+    def _show_current_keeping_form(self, pupil_id: int) -> None:
+        """After a lost race: the LeerID as it is now under the form the administrator filled.
+
+        The typed username stays; the generated password too, unless the account changed so
+        that it no longer fits (an e-mail linked meanwhile). The next save compares with this.
+        """
+        view = self._load_view(pupil_id) or PupilView()
+        self.pupil = view
+        self._seen_version = view.version
+        if not view.has_account or (view.masked_email and not self.remove_email_pending):
+            self.new_password = ""
+        if not view.masked_email:
+            self.remove_email_pending = False
+
     @rx.event
     def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         """`Bewaren en afdrukken`: one transaction; a new password also downloads the slip."""
-        pupil_id = self.pupil.id
+        pupil_id, seen_version = self.pupil.id, self._seen_version
         change = CredentialChange(
             username=self.username_input if self.username_input != self.pupil.username else None,
             new_password=self.new_password or None,
@@ -283,6 +303,7 @@ class EditCredentialsState(PupilDetailState):
                 school_id=context.school_id,
                 pupil_id=pupil_id,
                 change=change,
+                seen_version=seen_version,
                 actor=_actor(context),
                 hashing=get_password_hashing(),
             )
@@ -296,6 +317,10 @@ class EditCredentialsState(PupilDetailState):
             return self._session_lost()
         except InvalidUsername as error:
             self.username_error = error.message
+            return None
+        except StaleAccount as error:
+            self._show_current_keeping_form(pupil_id)
+            self.page_error = error.message
             return None
         except DomainError as error:
             self.page_error = error.message

@@ -218,6 +218,11 @@ class PupilListState(AuthState):
         """The selection, for the bulk pages (which re-check the school scope)."""
         return set(self._selected)
 
+    def select_only(self, pupil_ids: set[int]) -> None:
+        """Replace the selection (the bulk page plans refused pupils again; it re-checks scope)."""
+        self._selected = set(pupil_ids)
+        self._sync_selection()
+
     def forget_selection(self) -> None:
         """After a bulk run the selection has served its purpose."""
         self._selected = set()

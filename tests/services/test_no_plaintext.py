@@ -94,6 +94,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 school_id=school_id,
                 pupil_id=_pupil_id(session, school_id, "60351"),
                 change=CredentialChange(username="abdul.bogdan", new_password=new_password),
+                seen_version=1,
                 actor=ACTOR,
                 hashing=hashing,
             )
@@ -107,6 +108,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 school_id=school_id,
                 pupil_id=_pupil_id(session, school_id, "47727"),
                 change=CredentialChange(new_password=new_password, remove_email=True),
+                seen_version=1,
                 actor=ACTOR,
                 hashing=hashing,
             )
