@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from leerid_app.models import EducationLevel, LeerIDAccount, PasswordType, Pupil, School
+from leerid_app.models import (
+    Administrator,
+    AdministratorSchool,
+    EducationLevel,
+    LeerIDAccount,
+    PasswordType,
+    Pupil,
+    School,
+)
 from leerid_app.services.accounts import account_type_for
 from leerid_app.services.pupils import pupil_search_keys
 
@@ -65,3 +73,19 @@ def add_account(
     session.add(account)
     session.flush()
     return account
+
+
+def add_administrator(session: Session, username: str, *schools: School) -> Administrator:
+    """A LeerID-beheerder of the given schools (no usable password: services only)."""
+    administrator = Administrator(
+        username=username,
+        display_name=username,
+        password_hash="not-a-hash",
+        created_at=datetime(2026, 9, 1, 8, 0, tzinfo=UTC),
+    )
+    session.add(administrator)
+    session.flush()
+    for school in schools:
+        session.add(AdministratorSchool(administrator_id=administrator.id, school_id=school.id))
+    session.flush()
+    return administrator
