@@ -8,7 +8,7 @@ import random
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select, update
@@ -17,13 +17,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from leerid_app.models import AccountType, LeerIDAccount, Pupil
+from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, Pupil
 from leerid_app.services import audit, passwords, usernames, versions
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
     generated_password_values,
-    issued_credential,
     mask_email,
 )
 from leerid_app.services.audit import AuditAction
@@ -54,11 +53,31 @@ class BulkPupil:
     masked_email: str = ""
     # The account's version as shown; the save changes the account only while it holds it.
     version: int | None = None
+    # For the Excel of the result, as the plan read them.
+    gender: str | None = None
+    birth_date: date | None = None
 
     @property
     def name_and_stamnummer(self) -> str:
         """``Naam + stamnummer`` as in the manual: ``Ardalan Bhatti (32890)``."""
         return f"{self.first_name} {self.last_name} ({self.stamnummer})"
+
+    def credential(
+        self, username: str, account_type: AccountType, password: str
+    ) -> IssuedCredential:
+        """The slip and Excel row of this pupil's new login."""
+        return IssuedCredential(
+            pupil_id=self.pupil_id,
+            stamnummer=self.stamnummer,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            administrative_group=self.administrative_group,
+            username=username,
+            password=password,
+            account_type=account_type,
+            gender=self.gender,
+            birth_date=self.birth_date,
+        )
 
 
 @dataclass(frozen=True)
@@ -120,6 +139,8 @@ def _bulk_pupil(pupil: Pupil, account: LeerIDAccount | None) -> BulkPupil:
         account_type=account.account_type if account else None,
         masked_email=mask_email(account.email) if account and account.email else "",
         version=account.version if account else None,
+        gender=pupil.gender,
+        birth_date=pupil.birth_date,
     )
 
 
@@ -263,23 +284,21 @@ def _check_plan(planned: Sequence[PlannedPassword], password_hashes: Sequence[st
         raise ValueError("one password hash per planned pupil")
 
 
-def _pupils_of_plan(
+def _levels_in_school(
     session: Session, *, school_id: int, pupil_ids: Collection[int]
-) -> dict[int, Pupil]:
-    """The planned pupils as the database holds them now; all of them in this school.
+) -> dict[int, EducationLevel]:
+    """The planned pupils' education levels now; all of them must be of this school.
 
     A pupil of another school is no stale view but a plan saved in the wrong school: the
     whole batch is refused, and nothing about that pupil reaches this school's log.
     """
     ids = sorted(pupil_ids)
-    found: dict[int, Pupil] = {}
+    found: dict[int, EducationLevel] = {}
     for start in range(0, len(ids), versions.CHUNK):
-        statement = (
-            select(Pupil)
-            .where(Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + versions.CHUNK]))
-            .execution_options(populate_existing=True)
+        statement = select(Pupil.id, Pupil.education_level).where(
+            Pupil.school_id == school_id, Pupil.id.in_(ids[start : start + versions.CHUNK])
         )
-        found.update((pupil.id, pupil) for pupil in session.execute(statement).scalars())
+        found.update(session.execute(statement).all())
     if len(found) != len(ids):
         raise DomainError(MSG_CHANGED_MEANWHILE)
     return found
@@ -315,7 +334,7 @@ def save_renewal(
     now = now or datetime.now(UTC)
     _check_plan(planned, password_hashes)
     seen = {item.pupil.pupil_id: item.pupil.version or 0 for item in planned}
-    facts = _pupils_of_plan(session, school_id=school_id, pupil_ids=seen)
+    _levels_in_school(session, school_id=school_id, pupil_ids=seen)
     claimed = versions.claim_accounts(session, school_id=school_id, seen=seen)
     issued: list[IssuedCredential] = []
     rows: list[dict[str, object]] = []
@@ -325,11 +344,7 @@ def save_renewal(
             continue
         values = generated_password_values(account.account_type, password_hash, now=now)
         rows.append({"b_id": account.account_id, **{f"b_{k}": v for k, v in values.items()}})
-        issued.append(
-            issued_credential(
-                facts[account.pupil_id], account.username, account.account_type, item.password
-            )
-        )
+        issued.append(item.pupil.credential(account.username, account.account_type, item.password))
     if rows:
         # One executemany; the versions were raised by the claim above.
         table = LeerIDAccount.__table__
@@ -385,27 +400,26 @@ def save_activation(
     _check_plan(planned, password_hashes)
     usernames.lock_allocation(session)
     ids = [item.pupil.pupil_id for item in planned]
-    facts = _pupils_of_plan(session, school_id=school_id, pupil_ids=ids)
+    levels = _levels_in_school(session, school_id=school_id, pupil_ids=ids)
     with_account = _having_account(session, ids)
-    keep: list[tuple[PlannedPassword, str, Pupil]] = []
+    keep: list[tuple[PlannedPassword, str]] = []
     stale: list[BulkPupil] = []
     for item, password_hash in zip(planned, password_hashes, strict=True):
-        pupil = facts[item.pupil.pupil_id]
         if (
             item.pupil.pupil_id in with_account
-            or account_type_for(pupil.education_level) != item.pupil.account_type
+            or account_type_for(levels[item.pupil.pupil_id]) != item.pupil.account_type
         ):
             stale.append(item.pupil)
         else:
-            keep.append((item, password_hash, pupil))
-    names, renamed = _free_usernames(session, [(item, pupil) for item, _, pupil in keep])
+            keep.append((item, password_hash))
+    names, renamed = _free_usernames(session, [item for item, _ in keep])
     rows = []
-    for (item, password_hash, pupil), username in zip(keep, names, strict=True):
+    for (item, password_hash), username in zip(keep, names, strict=True):
         account_type = item.pupil.account_type
         assert account_type is not None
         rows.append(
             {
-                "pupil_id": pupil.id,
+                "pupil_id": item.pupil.pupil_id,
                 "account_type": account_type,
                 "username": username,
                 "created_at": now,
@@ -414,12 +428,10 @@ def save_activation(
         )
     created = _insert_new_accounts(session, rows)
     issued: list[IssuedCredential] = []
-    for (item, _, pupil), username in zip(keep, names, strict=True):
-        if pupil.id in created:
+    for (item, _), username in zip(keep, names, strict=True):
+        if item.pupil.pupil_id in created:
             assert item.pupil.account_type is not None
-            issued.append(
-                issued_credential(pupil, username, item.pupil.account_type, item.password)
-            )
+            issued.append(item.pupil.credential(username, item.pupil.account_type, item.password))
         else:
             stale.append(item.pupil)  # an account appeared between the check and the insert
     refused = _refused(session, school_id=school_id, pupils=stale)
@@ -456,10 +468,10 @@ def _having_account(session: Session, pupil_ids: Sequence[int]) -> set[int]:
 
 
 def _free_usernames(
-    session: Session, items: Sequence[tuple[PlannedPassword, Pupil]]
+    session: Session, items: Sequence[PlannedPassword]
 ) -> tuple[list[str], list[RenamedPupil]]:
     """The planned usernames, each replaced by the next free one if taken meanwhile."""
-    planned = [item.pupil.username for item, _ in items]
+    planned = [item.pupil.username for item in items]
     taken: set[str] = set()
     for start in range(0, len(planned), versions.CHUNK):
         taken.update(
@@ -481,14 +493,14 @@ def _free_usernames(
     keep = {name for index, name in enumerate(planned) if index not in set(again)}
     fresh = usernames.unique_usernames(
         session,
-        [(items[index][1].first_name, items[index][1].last_name) for index in again],
+        [(items[index].pupil.first_name, items[index].pupil.last_name) for index in again],
         reserved=keep,
     )
     names = list(planned)
     renamed: list[RenamedPupil] = []
     for index, name in zip(again, fresh, strict=True):
         names[index] = name
-        item = items[index][0]
+        item = items[index]
         if item.pupil.username:
             renamed.append(
                 RenamedPupil(

@@ -428,10 +428,14 @@ def test_bulk_activation_of_the_two_lucas_peeters(admin_page: Page, live_app: Li
     expect(planned.get_by_text("Totaal aantal rijen: 2", exact=True)).to_be_visible()
     expect(_body_rows(planned)).to_have_count(2)
     shown = _read_rows(planned, with_check_box=True)
-    assert [(r.name_and_stamnummer, r.username, r.account_type) for r in shown] == [
-        ("Lucas Peeters (11223)", "(nieuw)", "Basis"),
-        ("Lucas Peeters (11224)", "(nieuw)", "Basis"),
+    assert [(r.name_and_stamnummer, r.account_type) for r in shown] == [
+        ("Lucas Peeters (11223)", "Basis"),
+        ("Lucas Peeters (11224)", "Basis"),
     ]
+    # The plan shows the usernames the accounts will get, two different free ones.
+    planned_names = {r.name_and_stamnummer: r.username for r in shown}
+    assert len(set(planned_names.values())) == 2
+    assert all(re.fullmatch(r"lucas\.peeters\d*", name) for name in planned_names.values())
     for row in shown:
         assert is_generated_password(AccountType.BASIS, row.password), row.password
 
@@ -447,6 +451,7 @@ def test_bulk_activation_of_the_two_lucas_peeters(admin_page: Page, live_app: Li
     assert len(set(usernames)) == 2
     assert all(re.fullmatch(r"lucas\.peeters\d*", name) for name in usernames), usernames
     assert sorted(row.password for row in result) == sorted(row.password for row in shown)
+    assert {r.name_and_stamnummer: r.username for r in result} == planned_names
     by_stamnummer = {row.name_and_stamnummer[-6:-1]: row for row in result}
 
     for pupil in lucas:
