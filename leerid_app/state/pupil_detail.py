@@ -183,6 +183,9 @@ class PupilDetailState(AuthState):
         except NotLoggedIn:
             return self._session_lost()
         except DomainError as error:
+            if error.message == accounts.MSG_ALREADY_ACTIVE:
+                # Activated by someone else meanwhile: show the LeerID they got.
+                self.pupil = self._load_view(pupil_id) or PupilView()
             self.page_error = error.message
             return None
         self.flash = texts.ACCOUNT_ACTIVATED

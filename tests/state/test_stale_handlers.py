@@ -8,7 +8,7 @@ from leerid_app import routes
 from leerid_app.services.audit import AuditAction
 from leerid_app.state.auth import AuthState
 from leerid_app.state.bulk import PLAN, RESULT, BulkState
-from leerid_app.state.pupil_detail import EditCredentialsState
+from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 from tests.state.test_handlers_security import (
     ADMIN,
@@ -127,3 +127,24 @@ def test_a_stale_edit_form_says_who_and_keeps_the_form(
     assert redirect_paths(result) == [routes.pupil_detail(pupil_id)]
     assert demo_db.account(pupil_id).username == old_username + ".x"
     assert len(downloads(result)) == 1
+
+
+def test_activating_a_pupil_activated_meanwhile_shows_the_account_it_got(
+    demo_db: DemoDb, new_tree: Callable[[], StateTree]
+) -> None:
+    first, second = new_tree(), new_tree()
+    log_in(first, demo_db, ADMIN)
+    log_in(second, demo_db, ADMIN)
+    pieter_id = demo_db.pupil_id("93504")  # no LeerID in the demo
+    for tab in (first, second):
+        on_route(tab, routes.pupil_detail(pieter_id))
+        tab.run(PupilDetailState.load)
+        assert not tab.get(PupilDetailState).pupil.has_account
+
+    assert len(downloads(first.run(PupilDetailState.activate))) == 1
+    assert second.run(PupilDetailState.activate) is None
+
+    detail = second.get(PupilDetailState)
+    assert detail.page_error == "Deze leerling heeft al een LeerID."
+    assert detail.pupil.has_account
+    assert detail.pupil.username == demo_db.account(pieter_id).username
