@@ -41,7 +41,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import bulk, usernames
+from leerid_app.services import bulk, credentials, usernames
 from leerid_app.services.accounts import (
     PASSWORD_CHANGE_MONTHS,
     Actor,
@@ -1117,18 +1117,7 @@ def _facts(session: Session, school_id: int, ids: Sequence[int], *, with_account
 
 
 def _credential(row: Any, username: str, password: str, account_type: AccountType):
-    return IssuedCredential(
-        pupil_id=row.id,
-        stamnummer=row.stamnummer,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        administrative_group=row.administrative_group,
-        username=username,
-        password=password,
-        account_type=account_type,
-        gender=row.gender,
-        birth_date=row.birth_date,
-    )
+    return credentials.issue(row.id, row, username, account_type, password)
 
 
 def _audit_rows(fx: Fixture, action: str, summary: str, issued: Sequence[IssuedCredential], now):

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services import audit, passwords, usernames, versions
+from leerid_app.services import audit, credentials, passwords, usernames, versions
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.errors import DomainError, NotAllowed, NotFound, UsernameTaken
@@ -106,18 +106,7 @@ def issued_credential(
 ) -> IssuedCredential:
     """The slip and export record of a freshly set password."""
     assert pupil.id is not None
-    return IssuedCredential(
-        pupil_id=pupil.id,
-        stamnummer=pupil.stamnummer,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        administrative_group=pupil.administrative_group,
-        username=username,
-        password=password,
-        account_type=account_type,
-        gender=pupil.gender,
-        birth_date=pupil.birth_date,
-    )
+    return credentials.issue(pupil.id, pupil, username, account_type, password)
 
 
 def generated_password_values(

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, Pupil
-from leerid_app.services import audit, passwords, usernames, versions
+from leerid_app.services import audit, credentials, passwords, usernames, versions
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
@@ -66,18 +66,7 @@ class BulkPupil:
         self, username: str, account_type: AccountType, password: str
     ) -> IssuedCredential:
         """The slip and Excel row of this pupil's new login."""
-        return IssuedCredential(
-            pupil_id=self.pupil_id,
-            stamnummer=self.stamnummer,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            administrative_group=self.administrative_group,
-            username=username,
-            password=password,
-            account_type=account_type,
-            gender=self.gender,
-            birth_date=self.birth_date,
-        )
+        return credentials.issue(self.pupil_id, self, username, account_type, password)
 
 
 @dataclass(frozen=True)
@@ -401,7 +390,7 @@ def save_activation(
     usernames.lock_allocation(session)
     ids = [item.pupil.pupil_id for item in planned]
     levels = _levels_in_school(session, school_id=school_id, pupil_ids=ids)
-    with_account = _having_account(session, ids)
+    with_account = _existing(session, LeerIDAccount.pupil_id, ids)
     keep: list[tuple[PlannedPassword, str]] = []
     stale: list[BulkPupil] = []
     for item, password_hash in zip(planned, password_hashes, strict=True):
@@ -453,17 +442,12 @@ def save_activation(
     )
 
 
-def _having_account(session: Session, pupil_ids: Sequence[int]) -> set[int]:
-    ids = sorted(pupil_ids)
-    found: set[int] = set()
-    for start in range(0, len(ids), versions.CHUNK):
-        found.update(
-            session.execute(
-                select(LeerIDAccount.pupil_id).where(
-                    LeerIDAccount.pupil_id.in_(ids[start : start + versions.CHUNK])
-                )
-            ).scalars()
-        )
+def _existing(session: Session, column, values: Sequence) -> set:
+    """Which of ``values`` a LeerID already has in ``column`` (pupil id, username)."""
+    found: set = set()
+    for start in range(0, len(values), versions.CHUNK):
+        chunk = values[start : start + versions.CHUNK]
+        found.update(session.execute(select(column).where(column.in_(chunk))).scalars())
     return found
 
 
@@ -472,15 +456,7 @@ def _free_usernames(
 ) -> tuple[list[str], list[RenamedPupil]]:
     """The planned usernames, each replaced by the next free one if taken meanwhile."""
     planned = [item.pupil.username for item in items]
-    taken: set[str] = set()
-    for start in range(0, len(planned), versions.CHUNK):
-        taken.update(
-            session.execute(
-                select(LeerIDAccount.username).where(
-                    LeerIDAccount.username.in_(planned[start : start + versions.CHUNK])
-                )
-            ).scalars()
-        )
+    taken = _existing(session, LeerIDAccount.username, planned)
     # An empty or doubled planned name (an old plan) is picked afresh too.
     seen: set[str] = set()
     again: list[int] = []

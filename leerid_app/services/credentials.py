@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from leerid_app.models import AccountType
 
@@ -27,6 +28,35 @@ class IssuedCredential:
     def full_name(self) -> str:
         """``Voornaam Naam`` as on the slip."""
         return f"{self.first_name} {self.last_name}"
+
+
+class PupilFacts(Protocol):
+    """What a slip and the Excel show of a pupil (a Pupil row or a planned bulk row)."""
+
+    stamnummer: str
+    first_name: str
+    last_name: str
+    administrative_group: str
+    gender: str | None
+    birth_date: date | None
+
+
+def issue(
+    pupil_id: int, pupil: PupilFacts, username: str, account_type: AccountType, password: str
+) -> IssuedCredential:
+    """The slip and export record of a pupil's freshly set password."""
+    return IssuedCredential(
+        pupil_id=pupil_id,
+        stamnummer=pupil.stamnummer,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        administrative_group=pupil.administrative_group,
+        username=username,
+        password=password,
+        account_type=account_type,
+        gender=pupil.gender,
+        birth_date=pupil.birth_date,
+    )
 
 
 def slip_order(credential: IssuedCredential) -> tuple[str, str, str]:
