@@ -466,7 +466,8 @@ def _free_usernames(
         seen.add(name)
     if not again:
         return planned, []
-    keep = {name for index, name in enumerate(planned) if index not in set(again)}
+    redo = set(again)
+    keep = {name for index, name in enumerate(planned) if index not in redo}
     fresh = usernames.unique_usernames(
         session,
         [(items[index].pupil.first_name, items[index].pupil.last_name) for index in again],

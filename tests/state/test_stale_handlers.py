@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
+
+import openpyxl
 
 from leerid_app import routes
 from leerid_app.services.audit import AuditAction
+from leerid_app.services.bulk import RenamedPupil
+from leerid_app.services.versions import RefusedPupil
 from leerid_app.state.auth import AuthState
-from leerid_app.state.bulk import PLAN, RESULT, BulkState
+from leerid_app.state.bulk import (
+    ACTIVATE,
+    PLAN,
+    RENEW,
+    RESULT,
+    BulkState,
+    refused_summary,
+    renamed_summary,
+)
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 from tests.state.test_handlers_security import (
@@ -67,6 +80,13 @@ def test_the_second_of_two_renewals_reports_the_pupils_and_offers_a_new_plan(
     # The downloads hold only the three pupils this administrator really changed.
     (pdf,) = downloads(second.run(BulkState.download_pdf))
     assert pdf[0].endswith(".pdf")
+    (excel,) = downloads(second.run(BulkState.download_excel))
+    sheet = openpyxl.load_workbook(io.BytesIO(excel[1])).active
+    assert sheet is not None
+    stamnummers = {str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert stamnummers == {
+        row.name_and_stamnummer.rsplit("(", 1)[1].rstrip(")") for row in loser.result_page
+    }
     refused = demo_db.audit(AuditAction.CHANGE_REFUSED.value)
     assert len(refused) == planned - 3
     assert {event.actor_username for event in refused} == {ADMIN_B}
@@ -148,3 +168,28 @@ def test_activating_a_pupil_activated_meanwhile_shows_the_account_it_got(
     assert detail.page_error == "Deze leerling heeft al een LeerID."
     assert detail.pupil.has_account
     assert detail.pupil.username == demo_db.account(pieter_id).username
+
+
+def test_the_result_page_names_twenty_pupils_and_counts_the_rest() -> None:
+    refused = [
+        RefusedPupil(n, f"Kind{n} Maes ({n:05d})", "beheerder.b" if n % 2 else None)
+        for n in range(23)
+    ]
+    message = refused_summary(RENEW, refused)
+    assert message.startswith(
+        "Intussen door iemand anders gewijzigd, daarom geen nieuw wachtwoord: "
+        "Kind0 Maes (00000), Kind1 Maes (00001) (door beheerder.b), Kind2 Maes (00002),"
+    )
+    assert "Kind19 Maes (00019) (door beheerder.b) en 3 andere." in message
+    assert "Kind20" not in message
+    assert refused_summary(ACTIVATE, refused[:1]) == (
+        "Intussen door iemand anders gewijzigd of al geactiveerd, daarom niet geactiveerd: "
+        "Kind0 Maes (00000). Deze leerlingen staan niet in de PDF en de Excel."
+    )
+    assert refused_summary(RENEW, []) == ""
+    renamed = [RenamedPupil(1, "Lucas Peeters (11224)", "lucas.peeters1", "lucas.peeters2")]
+    assert renamed_summary(renamed) == (
+        "Deze gebruikersnamen waren intussen in gebruik; de leerlingen kregen een andere: "
+        "Lucas Peeters (11224): lucas.peeters2 in plaats van lucas.peeters1."
+    )
+    assert renamed_summary([]) == ""
