@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, tuple_, update
+from sqlalchemy import and_, or_, select, tuple_, update
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, AdministratorSchool, AuditEvent, LeerIDAccount, Pupil
@@ -94,7 +94,8 @@ def claim_accounts(
             update(table)
             .where(
                 tuple_(table.c.pupil_id, table.c.version).in_([(p, seen[p]) for p in chunk]),
-                table.c.email.is_(None),
+                # As the plan judges it: no e-mail linked (NULL, or empty in older data).
+                or_(table.c.email.is_(None), table.c.email == ""),
                 table.c.pupil_id.in_(in_school),
             )
             .values(version=table.c.version + 1)

@@ -135,7 +135,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 planned=plan.renewable,
                 password_hashes=hashes,
                 actor=ACTOR,
-            )
+            ).issued
             for credential in renewed:
                 remember(credential)
             session.commit()
@@ -152,7 +152,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 planned=activation.to_activate,
                 password_hashes=hashes,
                 actor=ACTOR,
-            )
+            ).issued
             for credential in activated:
                 remember(credential)
             session.commit()
