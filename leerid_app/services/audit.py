@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     BULK_ACCOUNTS_ACTIVATED = "bulk_accounts_activated"
     SLIPS_DOWNLOADED = "slips_downloaded"
     EXCEL_DOWNLOADED = "excel_downloaded"
+    PUPILS_IMPORTED = "pupils_imported"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -53,6 +54,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
     AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
     AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
+    AuditAction.PUPILS_IMPORTED: "Leerlingen geïmporteerd",
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -218,6 +220,12 @@ DETAIL_LABELS = {
     "reason": "reden",
     "school_id": "instelling",
     "argument": "argument",
+    "new": "nieuw",
+    "changed": "gewijzigd",
+    "ended": "einde inschrijving",
+    "unchanged": "ongewijzigd",
+    "refused": "geweigerd",
+    "file": "bestand",
 }
 
 
