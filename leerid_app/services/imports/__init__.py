@@ -11,6 +11,7 @@ from leerid_app.services.imports.plan import (
     PreviewItem,
     apply_import,
     build_plan,
+    find_school,
     summer_rule_applies,
 )
 from leerid_app.services.imports.reading import ImportFileError, RawTable, read_table
@@ -27,6 +28,7 @@ __all__ = [
     "apply_import",
     "build_plan",
     "check_rows",
+    "find_school",
     "insz_is_valid",
     "parse_date",
     "read_file",

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from leerid_app.models import EducationLevel, LeerIDAccount, Pupil
+from leerid_app.models import EducationLevel, LeerIDAccount, Pupil, School
 from leerid_app.services import audit
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
@@ -68,6 +68,20 @@ class Category(enum.StrEnum):
     ENDING = "ending"
     UNCHANGED = "unchanged"
     REFUSED = "refused"
+
+
+CATEGORY_LABELS = {
+    Category.NEW: "Nieuw",
+    Category.CHANGED: "Gewijzigd",
+    Category.ENDING: "Einde inschrijving",
+    Category.UNCHANGED: "Ongewijzigd",
+    Category.REFUSED: "Geweigerd",
+}
+MSG_SUMMER_RULE = (
+    "In juli en augustus zetten de leerlingadministratiepakketten de leerlingen dag na dag over "
+    "naar het nieuwe schooljaar. Leerlingen die niet in het bestand staan, blijven daarom "
+    "ingeschreven."
+)
 
 
 @dataclass(frozen=True)
@@ -391,3 +405,21 @@ def apply_import(
     )
     session.flush()
     return result
+
+
+MSG_UNKNOWN_SCHOOL = "Er is geen instelling met instellingsnummer {number}."
+
+
+def find_school(session: Session, instellingsnummer: str) -> School:
+    """The school with this institution number.
+
+    Raises:
+        DomainError: No such school.
+    """
+    number = instellingsnummer.strip()
+    school = session.execute(
+        select(School).where(School.instellingsnummer == number)
+    ).scalar_one_or_none()
+    if school is None:
+        raise DomainError(MSG_UNKNOWN_SCHOOL.format(number=number[:20]))
+    return school
