@@ -12,6 +12,7 @@ from leerid_app.services.imports.plan import (
     apply_import,
     build_plan,
     find_school,
+    school_number,
     summer_rule_applies,
 )
 from leerid_app.services.imports.reading import ImportFileError, RawTable, read_table
@@ -33,6 +34,7 @@ __all__ = [
     "parse_date",
     "read_file",
     "read_table",
+    "school_number",
     "summer_rule_applies",
 ]
 

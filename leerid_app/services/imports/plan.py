@@ -423,3 +423,9 @@ def find_school(session: Session, instellingsnummer: str) -> School:
     if school is None:
         raise DomainError(MSG_UNKNOWN_SCHOOL.format(number=number[:20]))
     return school
+
+
+def school_number(session: Session, school_id: int) -> str | None:
+    """The instellingsnummer of a school, to show beside its name."""
+    school = session.get(School, school_id)
+    return school.instellingsnummer if school else None

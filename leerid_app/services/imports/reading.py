@@ -107,6 +107,13 @@ def thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def shown_file_name(name: str) -> str:
+    """The uploaded file's name as the page may show it: the last path part, printable, short."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    printable = "".join(char for char in base if char.isprintable())
+    return printable[:80] or "bestand"
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 
