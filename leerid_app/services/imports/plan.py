@@ -304,7 +304,8 @@ def build_plan(
         )
 
     summer = summer_rule_applies(today)
-    if not summer:
+    # A file without one valid row is no complete export, even with only valid rows imported.
+    if not summer and import_file.rows:
         named = import_file.stamnummers
         last_day = today - timedelta(days=1)
         for pupil in sorted(current.values(), key=lambda p: (p.last_name, p.first_name)):

@@ -21,7 +21,7 @@ MAX_COLUMNS = 100
 # Every row an .xlsx sheet holds, empty ones included: a formatted column can hold 1,000,000.
 MAX_SHEET_ROWS = 2 * MAX_ROWS
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+MAX_COMPRESSION_RATIO = 1_000
 MAX_ZIP_MEMBERS = 200
 MAX_CELL_CHARS = 1_000
 
@@ -67,6 +67,8 @@ MSG_ENCODING = (
     "opnieuw als CSV in UTF-8."
 )
 MSG_NO_HEADER = "Het bestand heeft geen kopregel met kolomnamen."
+# Without a single pupil the file cannot be a complete export: it would end every enrollment.
+MSG_NO_PUPILS = "Het bestand bevat geen leerlingen, enkel een kopregel."
 MSG_BAD_CSV = "Het CSV-bestand is niet leesbaar: {detail}."
 MSG_BAD_CSV_LINE = "Regel {line} van het bestand telt meer kolommen dan de kopregel."
 
@@ -252,6 +254,8 @@ def _read_xlsx(data: bytes) -> RawTable:
             raise ImportFileError(MSG_NO_SHEET)
         cells: list[list[str]] = []
         try:
+            # The <dimension> a file declares may be wrong (or absent): read what is there.
+            sheet.reset_dimensions()
             for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1)):
                 if index >= MAX_SHEET_ROWS:
                     limit = thousands(MAX_SHEET_ROWS)
@@ -294,6 +298,8 @@ def _table(cells: list[list[object]], first_row_number: int, file_kind: str) -> 
     if len(headers) > MAX_COLUMNS:
         raise ImportFileError(MSG_TOO_MANY_COLUMNS.format(limit=MAX_COLUMNS))
     body = numbered[1:]
+    if not body:
+        raise ImportFileError(MSG_NO_PUPILS)
     if len(body) > MAX_ROWS:
         raise ImportFileError(MSG_TOO_MANY_ROWS.format(limit=thousands(MAX_ROWS)))
     rows, numbers = [], []
