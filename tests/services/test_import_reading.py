@@ -296,6 +296,14 @@ def test_education_levels_as_packages_write_them(text: str, level: EducationLeve
 # --- Whole-file refusals -----------------------------------------------------------------------
 
 
+def _future_zip_version() -> bytes:
+    """A workbook whose central directory asks for zip version 9.5 (found by the long fuzz)."""
+    data = bytearray(xlsx_bytes([EMMA]))
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (95).to_bytes(2, "little")
+    return bytes(data)
+
+
 def _formula_workbook() -> bytes:
     return xlsx_bytes([["=1+1", "Emma", "Peeters", "6de"]])
 
@@ -313,6 +321,7 @@ def _formula_workbook() -> bytes:
         (zip_bomb(), "onredelijk grote omvang"),
         (empty_rows_sheet(1_000_000), "meer dan 100.000 rijen, lege rijen meegerekend"),
         (_formula_workbook(), "Cel A2 bevat een formule"),
+        (_future_zip_version(), "geen geldige Excel-werkmap"),
         (b"Stamnummer;Voornaam;Naam;Klas\r\n1;a;b;c;d;e\r\n", "Regel 2 van het bestand"),
         (b"x" * (MAX_FILE_BYTES + 1), "groter dan 20 MB"),
     ],

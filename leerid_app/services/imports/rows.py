@@ -187,6 +187,8 @@ def shown(value: str) -> str:
 
 
 def _has_control(text: str) -> bool:
+    if text.isprintable():  # the fast path: printable text has none of these categories
+        return False
     return any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"} for char in text)
 
 
