@@ -124,6 +124,12 @@ class ImportState(AuthState):
         start = (self.page_no - 1) * TABLE_PAGE_SIZE
         self.rows = [_row_view(item) for item in items[start : start + TABLE_PAGE_SIZE]]
 
+    async def _stop(self, message: str) -> None:
+        """A background run ends with a message instead of a result."""
+        async with self:
+            self.busy = False
+            self.error = message
+
     def _apply_school(self, context: AdminContext, number: str | None) -> None:
         self._apply_context(context)
         self.instellingsnummer = number or ""
@@ -175,15 +181,11 @@ class ImportState(AuthState):
                 yield self._session_lost()
             return
         except DomainError as error:
-            async with self:
-                self.busy = False
-                self.error = error.message
+            await self._stop(error.message)
             return
         except Exception:
             log.exception("import preview failed")
-            async with self:
-                self.busy = False
-                self.error = texts.UNEXPECTED_ERROR
+            await self._stop(texts.UNEXPECTED_ERROR)
             return
         async with self:
             self.busy = False
@@ -268,9 +270,7 @@ class ImportState(AuthState):
             return
         except Exception:
             log.exception("import failed")
-            async with self:
-                self.busy = False
-                self.error = texts.UNEXPECTED_ERROR
+            await self._stop(texts.UNEXPECTED_ERROR)
             return
         async with self:
             self.busy = False

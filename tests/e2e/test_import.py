@@ -11,19 +11,19 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session, col, select
 
 from leerid_app import routes
-from leerid_app.models import AuditEvent
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.imports import summer_rule_applies
 from leerid_app.services.imports.sample import NEW_PUPILS, SAMPLE_PATH, build_sample
 from tests.e2e.conftest import (
     LiveApp,
+    audit_since,
     column_cells,
     expect_pupil_list_loaded,
     find_account,
     find_pupil,
+    last_audit_id,
     search,
     wait_for_hydration,
 )
@@ -68,10 +68,10 @@ def test_import_the_sample_then_activate_a_new_pupil(admin_page: Page, live_app:
     expect(only_valid).to_be_checked()
     expect(confirm).to_be_enabled()
 
-    audit_before = _last_audit_id(live_app)
+    audit_before = last_audit_id(live_app)
     confirm.click()
     expect(page.get_by_text(re.compile(r"^De import is uitgevoerd: 4 nieuwe"))).to_be_visible()
-    (event,) = _audit_since(live_app, audit_before, AuditAction.PUPILS_IMPORTED)
+    (event,) = audit_since(live_app, audit_before, AuditAction.PUPILS_IMPORTED)
     assert '"new":4' in event.details and "Vermeulen" not in event.details
 
     # A new pupil is in the list with `Geen account`; activate them in bulk.
@@ -105,20 +105,3 @@ def test_import_the_sample_then_activate_a_new_pupil(admin_page: Page, live_app:
         leaver_account.username,
         leaver_account.password_hash,
     )
-
-
-def _last_audit_id(live_app: LiveApp) -> int:
-    with Session(live_app.engine) as session:
-        found = session.exec(select(AuditEvent.id).order_by(col(AuditEvent.id).desc())).first()
-    return found or 0
-
-
-def _audit_since(live_app: LiveApp, after_id: int, action: AuditAction) -> list[AuditEvent]:
-    with Session(live_app.engine, expire_on_commit=False) as session:
-        return list(
-            session.exec(
-                select(AuditEvent).where(
-                    col(AuditEvent.id) > after_id, AuditEvent.action == action.value
-                )
-            )
-        )

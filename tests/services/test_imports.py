@@ -27,17 +27,22 @@ def _file(rows: list[list[str]], header: list[str] | None = None, today: date = 
     return read_file(csv_bytes(rows, header or HEADER), today=today)
 
 
-def _apply(session: Session, school: School, imported, *, today=TODAY, only_valid=False):
-    plan = build_plan(session, school_id=school.id, import_file=imported, today=today)
-    result = apply_import(
+def _confirm(session, school, imported, signature, *, today=TODAY, only_valid=False):
+    return apply_import(
         session,
         school_id=school.id,
         import_file=imported,
         today=today,
         only_valid=only_valid,
-        confirmed_signature=plan.signature,
+        confirmed_signature=signature,
         actor=ACTOR,
     )
+
+
+def _apply(session: Session, school: School, imported, *, today=TODAY, only_valid=False):
+    """Preview, then confirm exactly that preview, and commit."""
+    plan = build_plan(session, school_id=school.id, import_file=imported, today=today)
+    result = _confirm(session, school, imported, plan.signature, today=today, only_valid=only_valid)
     session.commit()
     return plan, result
 
@@ -193,15 +198,7 @@ def test_refused_rows_block_unless_only_valid(session: Session, school: School) 
     imported = _file([*SAME, ["2001", "Li\x07na", "Vermeulen", "6de leerjaar"]])
     plan = build_plan(session, school_id=school.id, import_file=imported, today=TODAY)
     with pytest.raises(DomainError) as error:
-        apply_import(
-            session,
-            school_id=school.id,
-            import_file=imported,
-            today=TODAY,
-            only_valid=False,
-            confirmed_signature=plan.signature,
-            actor=ACTOR,
-        )
+        _confirm(session, school, imported, plan.signature)
     assert "1 rij(en) werden geweigerd" in error.value.message
     session.rollback()
     assert "2001" not in _pupils(session, school)
@@ -229,15 +226,7 @@ def test_a_changed_database_since_the_preview_is_not_applied_unseen(
     add_pupil(session, school, "1004", "Late", "Comer")  # someone else, in between
     session.commit()
     with pytest.raises(DomainError) as error:
-        apply_import(
-            session,
-            school_id=school.id,
-            import_file=imported,
-            today=TODAY,
-            only_valid=False,
-            confirmed_signature=plan.signature,
-            actor=ACTOR,
-        )
+        _confirm(session, school, imported, plan.signature)
     assert error.value.message == MSG_OUTDATED
 
 
