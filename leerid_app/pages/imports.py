@@ -75,11 +75,16 @@ def upload_card() -> rx.Component:
         rx.vstack(
             _heading(texts.IMPORT_FILE_HEADING),
             _file_chooser(),
-            rx.cond(
-                S.busy,
-                rx.hstack(rx.spinner(size="2"), rx.text(texts.IMPORT_READING), align="center"),
+            # A live region that exists before the text appears, so the reading is announced.
+            rx.box(
+                rx.cond(
+                    S.busy,
+                    rx.hstack(rx.spinner(size="2"), rx.text(texts.IMPORT_READING), align="center"),
+                ),
+                role="status",
+                width="100%",
             ),
-            rx.box(error_callout(S.error), role="status", width="100%"),
+            error_callout(S.error),
             spacing="3",
             width="100%",
         ),
@@ -210,7 +215,7 @@ def result_card() -> rx.Component:
     """What the import changed, and where to go next."""
     return rx.card(
         rx.vstack(
-            rx.box(success_callout(S.result_message), role="status", width="100%"),
+            success_callout(S.result_message),
             rx.text(texts.IMPORT_REMARK_NEW),
             rx.hstack(
                 rx.link(texts.IMPORT_TO_LIST, href=routes.PUPILS),
