@@ -9,7 +9,13 @@ from datetime import date, datetime
 import pytest
 
 from leerid_app.models import EducationLevel
-from leerid_app.services.imports import ImportFileError, insz_is_valid, parse_date, read_file
+from leerid_app.services.imports import (
+    ImportFileError,
+    insz_is_valid,
+    parse_date,
+    read_file,
+    reading,
+)
 from leerid_app.services.imports.reading import MAX_FILE_BYTES, MAX_ROWS
 from leerid_app.services.imports.rows import Column
 from leerid_app.services.imports.sample import SAMPLE_PATH, build_sample, insz_for
@@ -360,3 +366,11 @@ def test_the_committed_sample_is_what_the_generator_writes() -> None:
     assert SAMPLE_PATH.read_bytes() == build_sample().text.encode("utf-8"), (
         "regenerate it: python -m leerid_app.cli demo-import-file"
     )
+
+
+def test_a_blank_line_does_not_hide_a_row_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    rows = [[str(n), "Emma", "Peeters", "6de"] for n in range(10)]
+    with pytest.raises(ImportFileError) as error:
+        _read(csv_bytes([*rows[:5], [], *rows[5:], ["99", "Noah", "Janssens", "5de"]]))
+    assert "meer dan 10 rijen" in error.value.message
