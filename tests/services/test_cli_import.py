@@ -11,6 +11,7 @@ from leerid_app import cli, db
 from leerid_app.models import AuditEvent, Pupil, School
 from tests.services.factories import add_pupil
 from tests.services.import_files import csv_bytes
+from tests.services.test_cli import _run
 
 GOOD = [
     ["1001", "Sara", "Claes", "2e lj 2e gr Wetenschappen ASO"],
@@ -30,16 +31,6 @@ def school_engine(engine, monkeypatch):
         add_pupil(session, school, "1001", "Sara", "Claes")
         session.commit()
     return engine
-
-
-def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        cli.main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _write(tmp_path: Path, rows: list[list[str]]) -> str:
@@ -64,10 +55,10 @@ def _stamnummers(engine) -> set[str]:
     ],
 )
 def test_preview_apply_and_exit_status(
-    school_engine, tmp_path, capsys, rows, flags, code, applied
+    school_engine, tmp_path, monkeypatch, capsys, rows, flags, code, applied
 ) -> None:
     status, out, _err = _run(
-        capsys, ["import", _write(tmp_path, rows), "--school", "046623", *flags]
+        monkeypatch, capsys, ["import", _write(tmp_path, rows), "--school", "046623", *flags]
     )
     assert status == code
     assert "Instelling: BRUSSEL-STAD - TEST School 2 (046623)" in out
@@ -88,17 +79,19 @@ def test_preview_apply_and_exit_status(
     ],
 )
 def test_unreadable_file_or_unknown_school_exit_2(
-    school_engine, tmp_path, capsys, content, school, message
+    school_engine, tmp_path, monkeypatch, capsys, content, school, message
 ) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(content)
-    status, _out, err = _run(capsys, ["import", str(path), "--school", school])
+    status, _out, err = _run(monkeypatch, capsys, ["import", str(path), "--school", school])
     assert status == 2
     assert message in err
 
 
-def test_a_missing_file_exits_2(school_engine, tmp_path, capsys) -> None:
-    status, _out, err = _run(capsys, ["import", str(tmp_path / "nope.csv"), "--school", "046623"])
+def test_a_missing_file_exits_2(school_engine, tmp_path, monkeypatch, capsys) -> None:
+    status, _out, err = _run(
+        monkeypatch, capsys, ["import", str(tmp_path / "nope.csv"), "--school", "046623"]
+    )
     assert status == 2 and "cannot read" in err
 
 
