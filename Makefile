@@ -63,6 +63,8 @@ bench: setup
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
 	$(PY) -m benchmarks.bench_exports
+	$(PY) -m benchmarks.bench_import
+	$(PY) -m benchmarks.fuzz_import
 
 clean:
 	rm -rf .web .states

@@ -74,10 +74,12 @@ def _list_admins(_args: argparse.Namespace) -> None:
 def _list_schools(_args: argparse.Namespace) -> None:
     with session_scope() as session:
         schools = auth.list_schools(session)
+        numbers = auth.school_numbers(session)
     if not schools:
         print("No schools.")
     for school in schools:
-        print(f"{school.id}\t{school.name}")
+        number = numbers.get(school.id)
+        print(f"{school.id}\t{school.name}" + (f"\t{number}" if number else ""))
 
 
 def _migrate(_args: argparse.Namespace) -> None:
@@ -95,6 +97,67 @@ def _seed_demo(_args: argparse.Namespace) -> None:
     with session_scope() as session:
         loaded = seed_demo(session)
     print("Demo data loaded." if loaded else "Demo data already present; nothing changed.")
+
+
+def _import(args: argparse.Namespace) -> None:
+    # Imported here: pandas and openpyxl are only needed for this command.
+    from leerid_app.services import imports
+    from leerid_app.services.accounts import Actor
+    from leerid_app.services.dates import school_today
+    from leerid_app.services.imports.report import preview_text, result_text
+
+    today = school_today()
+    try:
+        data = _read_limited(args.file, imports.reading.MAX_FILE_BYTES)
+        import_file = imports.read_file(data, today=today)
+    except imports.ImportFileError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        raise SystemExit(2) from None
+    with session_scope() as session:
+        school = imports.find_school(session, args.school)
+        label = f"{school.name} ({school.instellingsnummer})"
+        plan = imports.build_plan(
+            session, school_id=school.id, import_file=import_file, today=today
+        )
+        print(preview_text(plan, school=label, file_name=args.file))
+        refused = plan.count(imports.Category.REFUSED)
+        if args.apply and (not refused or args.only_valid):
+            result = imports.apply_import(
+                session,
+                school_id=school.id,
+                import_file=import_file,
+                today=today,
+                only_valid=args.only_valid,
+                confirmed_signature=plan.signature,
+                actor=Actor(None, CLI_ACTOR),
+            )
+            print("\n" + result_text(result))
+        elif args.apply:
+            print("\nNiets geïmporteerd: er zijn geweigerde rijen (gebruik --only-valid).")
+        else:
+            print("\nVoorbeeld: er is niets gewijzigd (gebruik --apply).")
+    if refused:
+        raise SystemExit(1)
+
+
+CLI_ACTOR = "commandoregel"
+
+
+def _demo_import_file(_args: argparse.Namespace) -> None:
+    # Imported here: building the sample needs the demo data module.
+    from leerid_app.services.imports.sample import write_sample
+
+    print(f"Wrote {write_sample()}.")
+
+
+def _read_limited(path: str, limit: int) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror}") from None
+    # One byte over the limit is enough for the reader's size message.
+    return data
 
 
 def _add_password_option(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +208,27 @@ def build_parser() -> argparse.ArgumentParser:
     command("list-schools", _list_schools, "list schools with their ids")
     command("migrate", _migrate, "bring the database schema to the newest revision")
     command("seed-demo", _seed_demo, "fill the database with the demo school and administrators")
+    command(
+        "demo-import-file",
+        _demo_import_file,
+        "write the demo school's sample export to assets/demo/ (the same on every run)",
+    )
+    importer = command(
+        "import",
+        _import,
+        "preview (or apply) an export of the pupil administration package; "
+        "exit status 0 = fine, 1 = refused rows, 2 = unreadable file or unknown school",
+    )
+    importer.add_argument("file", metavar="FILE", help="the export, .csv or .xlsx")
+    importer.add_argument(
+        "--school", required=True, metavar="INSTELLINGSNUMMER", help="the school's number"
+    )
+    importer.add_argument("--apply", action="store_true", help="apply it (default: preview)")
+    importer.add_argument(
+        "--only-valid",
+        action="store_true",
+        help="with --apply: import the valid rows even when some rows are refused",
+    )
     return parser
 
 

@@ -4,12 +4,14 @@ import reflex as rx
 
 from leerid_app import routes, texts
 from leerid_app.pages.bulk import bulk_page
+from leerid_app.pages.imports import import_page
 from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
 from leerid_app.state.bulk import BulkState
+from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
@@ -60,4 +62,10 @@ app.add_page(
     route=routes.LOGBOOK,
     title=f"{texts.LOGBOOK_HEADING} - {texts.APP_TITLE}",
     on_load=[*FORGET_PASSWORDS, LogbookState.load],
+)
+app.add_page(
+    import_page,
+    route=routes.IMPORT,
+    title=f"{texts.IMPORT_HEADING} - {texts.APP_TITLE}",
+    on_load=[*FORGET_PASSWORDS, ImportState.load],
 )

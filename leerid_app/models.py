@@ -45,6 +45,8 @@ class School(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    # The Flemish institution number; the pupil administration package's export names it.
+    instellingsnummer: str | None = Field(default=None, max_length=6, unique=True)
 
 
 class Pupil(SQLModel, table=True):
@@ -67,11 +69,14 @@ class Pupil(SQLModel, table=True):
     administrative_group: str = Field(max_length=120)
     education_level: EducationLevel
     enrollment_end: date
+    enrollment_start: date | None = None
 
     official_first_name: str | None = Field(default=None, max_length=100)
     official_last_name: str | None = Field(default=None, max_length=100)
     gender: str | None = Field(default=None, max_length=1)
     birth_date: date | None = None
+    # Rijksregisternummer or bisnummer (INSZ), 11 digits, as the package exports it.
+    insz: str | None = Field(default=None, max_length=11)
 
     # Derived, lower-case ASCII keys so search and sort ignore case and accents.
     search_text: str = Field(max_length=260)

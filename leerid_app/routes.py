@@ -7,6 +7,7 @@ PUPIL_EDIT = "/leerling/[pupil_id]/aanpassen"
 BULK_RENEW = "/bulk/wachtwoord"
 BULK_ACTIVATE = "/bulk/activeren"
 LOGBOOK = "/logboek"
+IMPORT = "/importeer"
 
 
 def pupil_detail(pupil_id: int) -> str:

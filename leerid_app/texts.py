@@ -183,3 +183,54 @@ COL_WHO = "Beheerder"
 COL_ACTION = "Actie"
 COL_PUPIL = "Leerling"
 COL_DETAILS = "Details"
+
+# Import from the pupil administration package
+NAV_IMPORT = "Importeer leerlingen"
+IMPORT_HEADING = "Importeer leerlingen"
+IMPORT_SCHOOL_NUMBER = "Instellingsnummer: "
+IMPORT_INTRO = (
+    "Importeer de export van het leerlingadministratiepakket van de school (Informat, Wisa, "
+    "Smartschool, Discimus …) als CSV- of Excel-bestand (.xlsx). Je ziet eerst een voorbeeld; "
+    "er wordt pas iets gewijzigd als je bevestigt."
+)
+IMPORT_REMARK_COLUMNS = (
+    "Verplichte kolommen: Stamnummer, Voornaam, Naam en Administratieve groep (of Klas). "
+    "Geslacht, Geboortedatum, Rijksregisternummer, Begindatum, Einddatum en Onderwijsniveau "
+    "worden overgenomen als ze in het bestand staan; een lege cel wist niets."
+)
+IMPORT_REMARK_ENDING = (
+    "Leerlingen die niet meer in het bestand staan, worden Inactief op de dag van de import; "
+    "hun LeerID blijft bewaard en werkt weer als ze terug ingeschreven worden. In juli en "
+    "augustus wordt niemand uitgeschreven omdat hij ontbreekt."
+)
+IMPORT_REMARK_NEW = (
+    "Nieuwe leerlingen krijgen de status Geen account. Activeer hun LeerID daarna in de "
+    "leerlingenlijst (filter Status: Geen account, selecteer, Activeer LeerID)."
+)
+IMPORT_FILE_HEADING = "BESTAND"
+IMPORT_CHOOSE_FILE = "Kies een bestand"
+IMPORT_FILE_INPUT = "Exportbestand van het leerlingadministratiepakket (.csv of .xlsx)"
+IMPORT_DROP_HINT = "of sleep een .csv- of .xlsx-bestand hierheen (maximaal {mb} MB)."
+IMPORT_READING = "Het bestand wordt gelezen en vergeleken met de leerlingen van je instelling…"
+IMPORT_PREVIEW_HEADING = "VOORBEELD VAN DE IMPORT"
+IMPORT_FILE_LINE = "Bestand: "
+IMPORT_IGNORED = "Genegeerde kolommen: "
+IMPORT_COL_ROW = "Rij"
+IMPORT_COL_NAME = "Voornaam en naam"
+IMPORT_COL_DETAILS = "Wijzigingen of reden"
+IMPORT_NOTHING_HERE = "Geen leerlingen in deze lijst."
+IMPORT_ONLY_VALID = "Importeer enkel de geldige rijen (de geweigerde rijen worden overgeslagen)"
+IMPORT_CONFIRM = "Importeer"
+IMPORT_CANCEL = "Annuleer"
+# Follows the number of refused rows on screen.
+IMPORT_REFUSED_HINT = (
+    " rij(en) werden geweigerd. Verbeter ze in het leerlingadministratiepakket en "
+    "importeer opnieuw, of importeer enkel de geldige rijen."
+)
+IMPORT_DONE = (
+    "De import is uitgevoerd: {new} nieuwe leerling(en), {changed} gewijzigd, {ended} "
+    "uitgeschreven, {unchanged} ongewijzigd, {refused} geweigerd."
+)
+IMPORT_TO_LIST = "Naar de leerlingenlijst"
+IMPORT_ANOTHER = "Importeer een ander bestand"
+IMPORT_SCHOOL_CHANGED = "De instelling is intussen gewijzigd. Kies het bestand opnieuw."

@@ -35,6 +35,7 @@ def header() -> rx.Component:
             rx.spacer(),
             rx.link(texts.NAV_PUPILS, href=routes.PUPILS),
             rx.link(texts.NAV_LOGBOOK, href=routes.LOGBOOK),
+            rx.link(texts.NAV_IMPORT, href=routes.IMPORT),
             rx.text(AuthState.admin_name, color_scheme="gray", size="2"),
             rx.button(texts.LOG_OUT, variant="soft", on_click=AuthState.log_out),
             align="center",

@@ -9,6 +9,16 @@ import reflex as rx
 from leerid_app import texts
 from leerid_app.components.layout import section_heading
 
+# Hidden on screen, read by screen readers (the usual "visually hidden" recipe).
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
+
 
 def table_heading(title: str | rx.Var, total: rx.Var[int], **props) -> rx.Component:
     """The manual's capitalised title followed by `Totaal aantal rijen: N`."""
@@ -24,10 +34,15 @@ def data_table(
     headers: list[rx.Component | str],
     rows: rx.Var[list],
     render_row: Callable[[rx.Var], rx.Component],
+    *,
+    caption: str | rx.Var | None = None,
     **props,
 ) -> rx.Component:
-    """A full-width table; plain strings become header cells."""
+    """A full-width table; plain strings become header cells; ``caption`` names it for screen
+    readers (visually hidden: the heading above already shows it)."""
+    named = [rx.el.caption(caption, style=VISUALLY_HIDDEN)] if caption is not None else []
     return rx.table.root(
+        *named,
         rx.table.header(
             rx.table.row(
                 *[

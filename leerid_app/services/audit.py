@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     EXCEL_DOWNLOADED = "excel_downloaded"
     # A planned change left undone: the LeerID changed after the plan was shown.
     CHANGE_REFUSED = "change_refused"
+    PUPILS_IMPORTED = "pupils_imported"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -56,6 +57,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
     AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
     AuditAction.CHANGE_REFUSED: "Niet gewijzigd: intussen gewijzigd",
+    AuditAction.PUPILS_IMPORTED: "Leerlingen geïmporteerd",
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -254,6 +256,11 @@ DETAIL_LABELS = {
     "argument": "argument",
     "refused": "geweigerd",
     "planned_username": "geplande gebruikersnaam",
+    "new": "nieuw",
+    "changed": "gewijzigd",
+    "ended": "einde inschrijving",
+    "unchanged": "ongewijzigd",
+    "file": "bestand",
 }
 
 

@@ -764,3 +764,9 @@ def list_schools(session: Session) -> list[SchoolChoice]:
         (SchoolChoice(id=school_id, name=name) for school_id, name in rows if school_id),
         key=lambda choice: (choice.name.casefold(), choice.name, choice.id),
     )
+
+
+def school_numbers(session: Session) -> dict[int, str]:
+    """The instellingsnummer of every school that has one, by school id."""
+    rows = session.exec(select(School.id, School.instellingsnummer)).all()
+    return {school_id: number for school_id, number in rows if school_id and number}

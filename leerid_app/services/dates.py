@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -43,3 +43,18 @@ def parse_iso_date(text: object) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+def school_today(now: datetime | None = None) -> date:
+    """The date in Belgium now (a UTC date would flip a day late around midnight)."""
+    return (now or datetime.now(UTC)).astimezone(SCHOOL_TIMEZONE).date()
+
+
+def school_year_end(today: date) -> date:
+    """31 August that closes the current school year (which starts on 1 September)."""
+    return date(today.year + 1 if today.month >= 9 else today.year, 8, 31)
+
+
+def school_year_start(today: date) -> date:
+    """1 September that opened the current school year."""
+    return date(school_year_end(today).year - 1, 9, 1)

@@ -21,12 +21,16 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
+from leerid_app.services.dates import school_year_end, school_year_start
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
 from leerid_app.settings import get_settings
 
 DEMO_SCHOOL = "BRUSSEL-STAD - TEST School 2"
 SECOND_SCHOOL = "GENT - TEST School 7"
+# Six-digit institution numbers as the Flemish education department gives them.
+DEMO_SCHOOL_NUMBER = "046623"
+SECOND_SCHOOL_NUMBER = "113258"
 DEMO_ADMIN_PASSWORD = "LeerID-demo-2023"  # noqa: S105  (published in the README for demos)
 DEMO_ADMINS = (
     ("beheerder", "Demo Beheerder", (DEMO_SCHOOL, SECOND_SCHOOL)),
@@ -170,16 +174,6 @@ MANUAL_PUPILS = (
         account=False,
     ),
 )
-
-
-def school_year_end(today: date) -> date:
-    """31 August that closes the current school year (which starts on 1 September)."""
-    return date(today.year + 1 if today.month >= 9 else today.year, 8, 31)
-
-
-def school_year_start(today: date) -> date:
-    """1 September that opened the current school year."""
-    return date(school_year_end(today).year - 1, 9, 1)
 
 
 @dataclass
@@ -367,7 +361,7 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
 
 
 def _build_demo_school(session: Session, today: date) -> tuple[School, _DemoBuilder]:
-    school = School(name=DEMO_SCHOOL)
+    school = School(name=DEMO_SCHOOL, instellingsnummer=DEMO_SCHOOL_NUMBER)
     session.add(school)
     session.flush()
     builder = _DemoBuilder(school, today, SEED)
@@ -415,7 +409,7 @@ def seed_demo(
     hashing = hashing or get_password_hashing()
 
     # The second school first, so its Butrint Boeren owns `butrint.boeren` as in the manual.
-    second = School(name=SECOND_SCHOOL)
+    second = School(name=SECOND_SCHOOL, instellingsnummer=SECOND_SCHOOL_NUMBER)
     session.add(second)
     session.flush()
     second_builder = _DemoBuilder(second, today, SEED + 1)

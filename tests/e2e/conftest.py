@@ -33,7 +33,8 @@ from sqlmodel import Session, col, select
 
 from leerid_app import routes
 from leerid_app.db import make_engine
-from leerid_app.models import LeerIDAccount, Pupil, School
+from leerid_app.models import AuditEvent, LeerIDAccount, Pupil, School
+from leerid_app.services.audit import AuditAction
 from leerid_app.services.demo import DEMO_ADMIN_PASSWORD, DEMO_SCHOOL
 from leerid_app.services.hashing import PasswordHashing, make_password_hashing
 from leerid_app.settings import Settings
@@ -437,6 +438,25 @@ def find_account(live_app: LiveApp, pupil_id: int) -> LeerIDAccount | None:
         return session.exec(
             select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
         ).one_or_none()
+
+
+def last_audit_id(live_app: LiveApp) -> int:
+    """The id of the newest audit event (0 when there is none)."""
+    with Session(live_app.engine) as session:
+        newest = session.exec(select(AuditEvent.id).order_by(col(AuditEvent.id).desc())).first()
+    return newest or 0
+
+
+def audit_since(live_app: LiveApp, after_id: int, action: AuditAction) -> list[AuditEvent]:
+    """The audit events of one action newer than ``after_id``, oldest first."""
+    with Session(live_app.engine, expire_on_commit=False) as session:
+        return list(
+            session.exec(
+                select(AuditEvent)
+                .where(col(AuditEvent.id) > after_id, AuditEvent.action == action.value)
+                .order_by(col(AuditEvent.id))
+            )
+        )
 
 
 def school_pupils_in_list_order(

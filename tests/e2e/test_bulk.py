@@ -22,18 +22,20 @@ from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
 from leerid_app import routes
-from leerid_app.models import AccountType, AuditEvent, LeerIDAccount, Pupil
+from leerid_app.models import AccountType, LeerIDAccount, Pupil
 from leerid_app.services.accounts import is_generated_password
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.demo import DEMO_SCHOOL, MANUAL_PUPILS, SECOND_SCHOOL
 from tests.e2e.conftest import (
     LiveApp,
+    audit_since,
     choose_filter,
     column_cells,
     expect_selected,
     expect_total,
     find_account,
     find_pupil,
+    last_audit_id,
     pupil_rows,
     school_id,
     search,
@@ -152,23 +154,6 @@ def _excel_rows(data: bytes) -> tuple[tuple, list[tuple], list[str]]:
     return header, rows, formats
 
 
-def _last_audit_id(live_app: LiveApp) -> int:
-    with Session(live_app.engine) as session:
-        events = session.exec(select(AuditEvent.id).order_by(col(AuditEvent.id).desc())).first()
-    return events or 0
-
-
-def _audit_since(live_app: LiveApp, after_id: int, action: AuditAction) -> list[AuditEvent]:
-    with Session(live_app.engine, expire_on_commit=False) as session:
-        return list(
-            session.exec(
-                select(AuditEvent)
-                .where(col(AuditEvent.id) > after_id, AuditEvent.action == action.value)
-                .order_by(col(AuditEvent.id))
-            )
-        )
-
-
 def _account_row(live_app: LiveApp, pupil_id: int) -> tuple:
     account = find_account(live_app, pupil_id)
     assert account is not None
@@ -200,7 +185,7 @@ def test_manual_bulk_renewal_with_downloads(admin_page: Page, live_app: LiveApp)
     ardalan, amani, butrint = (find_pupil(live_app, s) for s in ("32890", "80240", "47727"))
     butrint_before = _account_row(live_app, _pupil_id(butrint))
     assert butrint_before[2], "Butrint Boeren has an e-mail address linked in the demo"
-    audit_before = _last_audit_id(live_app)
+    audit_before = last_audit_id(live_app)
 
     _select(page, "32890", "Ardalan Bhatti")
     _select(page, "80240", "Amani Bockstal")
@@ -292,14 +277,14 @@ def test_manual_bulk_renewal_with_downloads(admin_page: Page, live_app: LiveApp)
         assert account.must_change_password is True
     assert _account_row(live_app, _pupil_id(butrint)) == butrint_before
 
-    (batch,) = _audit_since(live_app, audit_before, AuditAction.BULK_PASSWORDS_RENEWED)
+    (batch,) = audit_since(live_app, audit_before, AuditAction.BULK_PASSWORDS_RENEWED)
     assert json.loads(batch.details) == {"count": 2}
-    renewed = _audit_since(live_app, audit_before, AuditAction.PASSWORD_RENEWED)
+    renewed = audit_since(live_app, audit_before, AuditAction.PASSWORD_RENEWED)
     assert sorted(event.pupil_id for event in renewed) == sorted(
         [_pupil_id(ardalan), _pupil_id(amani)]
     )
     for action in (AuditAction.EXCEL_DOWNLOADED, AuditAction.SLIPS_DOWNLOADED):
-        (event,) = _audit_since(live_app, audit_before, action)
+        (event,) = audit_since(live_app, audit_before, action)
         assert json.loads(event.details) == {"count": 2}
     for event in [batch, *renewed]:
         for password in passwords.values():
@@ -313,7 +298,7 @@ def test_cancel_on_the_bulk_page_changes_nothing(admin_page: Page, live_app: Liv
     page = admin_page
     pupils = [find_pupil(live_app, s) for s in ("32890", "80240")]
     before = {_pupil_id(p): _account_row(live_app, _pupil_id(p)) for p in pupils}
-    audit_before = _last_audit_id(live_app)
+    audit_before = last_audit_id(live_app)
     _select(page, "32890", "Ardalan Bhatti")
     _select(page, "80240", "Amani Bockstal")
     _start_bulk(page, "Vernieuw wachtwoord", RENEW_HEADING)
@@ -328,7 +313,7 @@ def test_cancel_on_the_bulk_page_changes_nothing(admin_page: Page, live_app: Liv
     for pupil_id, row in before.items():
         assert not any(live_app.hashing.verify(row[1], s.password) for s in shown), pupil_id
     for action in (AuditAction.PASSWORD_RENEWED, AuditAction.BULK_PASSWORDS_RENEWED):
-        assert _audit_since(live_app, audit_before, action) == []
+        assert audit_since(live_app, audit_before, action) == []
 
 
 @pytest.fixture
@@ -402,7 +387,7 @@ def test_bulk_activation_of_the_two_lucas_peeters(admin_page: Page, live_app: Li
     assert all(find_account(live_app, _pupil_id(p)) is None for p in lucas)
     sezen = find_pupil(live_app, "70246")
     sezen_before = _account_row(live_app, _pupil_id(sezen))
-    audit_before = _last_audit_id(live_app)
+    audit_before = last_audit_id(live_app)
 
     search(page, "Lucas Peeters")
     choose_filter(page, "Status", "Geen account")
@@ -462,9 +447,9 @@ def test_bulk_activation_of_the_two_lucas_peeters(admin_page: Page, live_app: Li
         assert account.username == shown_row.username
         assert live_app.hashing.verify(account.password_hash, shown_row.password)
     assert _account_row(live_app, _pupil_id(sezen)) == sezen_before
-    (batch,) = _audit_since(live_app, audit_before, AuditAction.BULK_ACCOUNTS_ACTIVATED)
+    (batch,) = audit_since(live_app, audit_before, AuditAction.BULK_ACCOUNTS_ACTIVATED)
     assert json.loads(batch.details) == {"count": 2}
-    activated = _audit_since(live_app, audit_before, AuditAction.ACCOUNT_ACTIVATED)
+    activated = audit_since(live_app, audit_before, AuditAction.ACCOUNT_ACTIVATED)
     assert sorted(e.pupil_id for e in activated) == sorted(_pupil_id(p) for p in lucas)
 
     excel_name, excel = _download(page, DOWNLOAD_EXCEL)
@@ -548,7 +533,7 @@ def test_long_run_shows_progress_and_runs_once(second_school_page: Page, live_ap
     expect(
         planned.get_by_text(f"Totaal aantal rijen: {len(renewable)}", exact=True)
     ).to_be_visible()
-    audit_before = _last_audit_id(live_app)
+    audit_before = last_audit_id(live_app)
 
     # Two clicks in the same instant, before the server could disable the button: both events
     # reach the server, which must start one run only.
@@ -565,10 +550,10 @@ def test_long_run_shows_progress_and_runs_once(second_school_page: Page, live_ap
     ).to_be_visible(timeout=60_000)
     expect(page.get_by_text(re.compile("^Bezig met"))).to_have_count(0)
 
-    renewed = _audit_since(live_app, audit_before, AuditAction.PASSWORD_RENEWED)
+    renewed = audit_since(live_app, audit_before, AuditAction.PASSWORD_RENEWED)
     assert len(renewed) == len(renewable)
     assert {event.pupil_id for event in renewed} == set(renewable)
-    assert len(_audit_since(live_app, audit_before, AuditAction.BULK_PASSWORDS_RENEWED)) == 1
+    assert len(audit_since(live_app, audit_before, AuditAction.BULK_PASSWORDS_RENEWED)) == 1
     with Session(live_app.engine) as session:
         after = {
             account.pupil_id: account.password_hash
