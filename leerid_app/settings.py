@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     login_free_attempts: int = Field(default=3, ge=1)
     login_base_delay_seconds: float = Field(default=2.0, gt=0)
     login_max_delay_seconds: float = Field(default=300.0, gt=0)
+    # All untrusted clients of one name together: more allowance, the same doubling and cap.
+    login_name_free_attempts: int = Field(default=10, ge=1)
+    # Login attempts per second per realm over all names and clients (each costs an argon2
+    # verification); "memory://" per worker, or a redis:// URI to share it between workers.
+    login_work_per_second: int = Field(default=10, ge=1)
+    login_limit_storage: str = "memory://"
 
     page_size: int = Field(default=50, ge=5, le=200)
 

@@ -167,3 +167,26 @@ COL_WHO = "Beheerder"
 COL_ACTION = "Actie"
 COL_PUPIL = "Leerling"
 COL_DETAILS = "Details"
+
+# Login, sessions and scope (services/auth.py, services/scope.py, services/admins.py).
+LOGIN_FAILED = "Onjuiste gebruikersnaam of wachtwoord."
+LOGIN_THROTTLED = "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {seconds} seconden."
+LOGIN_BUSY = (
+    "Er worden nu te veel aanmeldpogingen verwerkt. Probeer het over enkele seconden opnieuw."
+)
+SESSION_EXPIRED = "Je sessie is verlopen. Meld je opnieuw aan."
+NOT_SCHOOL_ADMIN = "Je bent geen beheerder van deze instelling."
+INVALID_REQUEST = "Ongeldige aanvraag."
+PUPIL_NOT_IN_SCHOOL = "Deze leerling bestaat niet in je instelling."
+ADMIN_PASSWORD_TOO_SHORT = "Het wachtwoord moet minstens {count} tekens lang zijn."
+ADMIN_PASSWORD_TOO_LONG = "Het wachtwoord mag hoogstens {count} tekens lang zijn."
+ADMIN_UNKNOWN = "Beheerder '{username}' bestaat niet."
+ADMIN_USERNAME_RULES = (
+    "De gebruikersnaam moet 3 tot 80 tekens lang zijn en mag alleen kleine letters, "
+    "cijfers, punten, liggende streepjes en koppeltekens bevatten."
+)
+ADMIN_NAME_RULES = "De naam moet 1 tot {count} gewone tekens lang zijn."
+ADMIN_USERNAME_TAKEN = "De gebruikersnaam '{username}' is al in gebruik."
+ADMIN_ALREADY_HAS_SCHOOL = "Beheerder '{username}' beheert '{school}' al."
+ADMIN_DOES_NOT_HAVE_SCHOOL = "Beheerder '{username}' beheert '{school}' niet."
+SCHOOL_UNKNOWN = "Instelling '{school}' bestaat niet."

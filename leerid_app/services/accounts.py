@@ -5,20 +5,20 @@ from __future__ import annotations
 import calendar
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services import audit, passwords, usernames
+from leerid_app.services import audit, clock, passwords, usernames
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
-from leerid_app.services.errors import DomainError, NotAllowed, NotFound, UsernameTaken
+from leerid_app.services.errors import DomainError, NotAllowed, UsernameTaken
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.scope import pupil_in_school
 
-MSG_PUPIL_NOT_FOUND = "Deze leerling bestaat niet in je instelling."
 MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
 MSG_NO_ACCOUNT = "Deze leerling heeft nog geen LeerID."
 MSG_EMAIL_LINKED = (
@@ -130,14 +130,6 @@ def set_generated_password(account: LeerIDAccount, password_hash: str, *, now: d
         account.password_change_deadline = None
 
 
-def load_pupil_in_school(session: Session, *, school_id: int, pupil_id: int) -> Pupil:
-    """The pupil, or NotFound when it does not exist in this school."""
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None or pupil.school_id != school_id:
-        raise NotFound(MSG_PUPIL_NOT_FOUND)
-    return pupil
-
-
 def account_of(
     session: Session, pupil_id: int, *, for_update: bool = False
 ) -> LeerIDAccount | None:
@@ -171,8 +163,8 @@ def activate_account(
     rng: random.Random = passwords.SYSTEM_RANDOM,
 ) -> IssuedCredential:
     """Give a pupil without account a LeerID of the type their education level implies."""
-    now = now or datetime.now(UTC)
-    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    now = clock.now_or(now)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     if account_of(session, pupil_id) is not None:
         raise DomainError(MSG_ALREADY_ACTIVE)
     account_type = account_type_for(pupil.education_level)
@@ -238,8 +230,8 @@ def change_credentials(
     now: datetime | None = None,
 ) -> CredentialChangeResult:
     """Save the edit screen in one transaction: username, new password, e-mail removal."""
-    now = now or datetime.now(UTC)
-    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    now = clock.now_or(now)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     account = account_of(session, pupil_id, for_update=True)
     if account is None:
         raise DomainError(MSG_NO_ACCOUNT)

@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import event, func
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
 
 from leerid_app.models import AuditEvent, Pupil
+from leerid_app.services import clock
 from leerid_app.services.text import LIKE_ESCAPE, escape_like, search_words
 
 
@@ -101,13 +102,6 @@ class AuditPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes from timezone-aware columns; they were stored as UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def _check_detail_keys(value: object) -> None:
     if isinstance(value, Mapping):
         for key, nested in value.items():
@@ -170,7 +164,7 @@ def record_event(
     """
     action = AuditAction(action)
     event_row = AuditEvent(
-        occurred_at=_as_utc(now or datetime.now(UTC)),
+        occurred_at=clock.now_or(now),
         actor_administrator_id=actor_administrator_id,
         actor_username=(actor_username or "")[:ACTOR_USERNAME_MAX_CHARS],
         school_id=school_id,
@@ -229,10 +223,6 @@ def _detail_value(value: object) -> str:
     return str(value)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def list_events(
     session: Session,
     *,
@@ -252,8 +242,8 @@ def list_events(
         pupil_query: Words that must all occur in the pupil's stamnummer or name, ignoring
             case and accents; events without a pupil do not match a non-empty query.
         action: Only events of this action.
-        date_from: Only events on or after this UTC day.
-        date_to: Only events on or before this UTC day (the whole day is included).
+        date_from: Only events on or after this day in Brussels (the school's clock).
+        date_to: Only events on or before this Brussels day (the whole day is included).
         page: 1-based page number; clamped to the existing pages.
         page_size: Rows per page; clamped to 1..200.
 
@@ -265,9 +255,9 @@ def list_events(
     if action is not None:
         conditions.append(AuditEvent.action == AuditAction(action).value)
     if date_from is not None:
-        conditions.append(col(AuditEvent.occurred_at) >= _day_start(date_from))
+        conditions.append(col(AuditEvent.occurred_at) >= clock.day_start(date_from))
     if date_to is not None:
-        conditions.append(col(AuditEvent.occurred_at) < _day_start(date_to + timedelta(days=1)))
+        conditions.append(col(AuditEvent.occurred_at) < clock.day_end(date_to))
     terms = search_words((pupil_query or "")[:MAX_PUPIL_QUERY_CHARS])[:MAX_PUPIL_QUERY_TERMS]
     for term in terms:
         pattern = f"%{escape_like(term)}%"
@@ -293,7 +283,7 @@ def list_events(
     rows = [
         AuditRow(
             id=event_row.id or 0,
-            occurred_at=_as_utc(event_row.occurred_at),
+            occurred_at=clock.as_utc(event_row.occurred_at),
             actor_username=event_row.actor_username,
             action=event_row.action,
             action_label=action_label(event_row.action),

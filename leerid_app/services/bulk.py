@@ -7,14 +7,14 @@ import random
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, LeerIDAccount, Pupil
-from leerid_app.services import audit, passwords, usernames
+from leerid_app.services import audit, clock, passwords, usernames
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
@@ -280,7 +280,7 @@ def save_renewal(
     now: datetime | None = None,
 ) -> list[IssuedCredential]:
     """Store every new password in the caller's one transaction, or none of them."""
-    now = now or datetime.now(UTC)
+    now = clock.now_or(now)
     current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=True)
     issued: list[IssuedCredential] = []
     for item, password_hash in zip(planned, password_hashes, strict=True):
@@ -319,7 +319,7 @@ def save_activation(
     now: datetime | None = None,
 ) -> list[IssuedCredential]:
     """Create every account in the caller's one transaction, usernames unique in the batch."""
-    now = now or datetime.now(UTC)
+    now = clock.now_or(now)
     # No rows to lock yet: the unique pupil_id and username constraints catch a racing batch.
     current = _rows_to_save(session, school_id=school_id, planned=planned, lock_accounts=False)
     pupils: list[Pupil] = []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+from leerid_app.services.clock import local_time
+
 LOCALE = "nl_BE"
-SCHOOL_TIMEZONE = ZoneInfo("Europe/Brussels")
 
 
 def dutch_date(day: date | datetime | None) -> str:
@@ -26,13 +26,6 @@ def dutch_datetime(moment: datetime | None) -> str:
         return ""
     local = local_time(moment)
     return f"{dutch_date(local)} om {format_datetime(local, format='HH:mm', locale=LOCALE)}"
-
-
-def local_time(moment: datetime) -> datetime:
-    """A stored UTC timestamp (naive from SQLite) in Belgian time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(SCHOOL_TIMEZONE)
 
 
 def parse_iso_date(text: object) -> date | None:

@@ -19,7 +19,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import auth, passwords, usernames
+from leerid_app.services import admins, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
@@ -438,8 +438,8 @@ def seed_demo(
     _store(session, builder, hashing)
 
     for username, display_name, school_names in DEMO_ADMINS:
-        auth.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)
+        admins.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)
         for school_name in school_names:
-            auth.grant_school(session, username, school_name)
+            admins.grant_school(session, username, school_name)
     session.flush()
     return True

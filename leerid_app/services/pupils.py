@@ -11,13 +11,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlmodel import Session
 
 from leerid_app.models import AccountType, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services.errors import NotFound
+from leerid_app.services.scope import pupil_in_school
 from leerid_app.services.text import escape_like, fold, search_words
 
 MAX_SEARCH_LENGTH = 100
 MAX_PAGE_SIZE = 200
-
-PUPIL_NOT_FOUND_MESSAGE = "Deze leerling bestaat niet in je instelling."
 
 
 class AccountStatus(enum.StrEnum):
@@ -269,9 +267,7 @@ def get_pupil_detail(
     session: Session, *, school_id: int, pupil_id: int, today: date
 ) -> PupilDetail:
     """The pupil with their account, refused when the pupil is not of this school."""
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None or pupil.school_id != school_id:
-        raise NotFound(PUPIL_NOT_FOUND_MESSAGE)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     account = session.execute(
         select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
     ).scalar_one_or_none()

@@ -13,8 +13,9 @@ from sqlmodel import Session
 from leerid_app import routes, texts
 from leerid_app.db import get_engine
 from leerid_app.services import auth
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.errors import DomainError
+from leerid_app.services.identity.throttle import Client
+from leerid_app.services.scope import AdminContext
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 
 T = TypeVar("T")
@@ -33,6 +34,11 @@ class AuthState(rx.State):
 
     # Only a random token lives in the browser; the session itself is in the database.
     session_token: str = rx.Cookie("", name="leerid_session", same_site="strict", path="/")
+    # Proof that this browser logged in before: its failures do not count against the name
+    # as a whole, so someone else's guessing cannot lock the owner out (identity/throttle.py).
+    device_cookie: str = rx.Cookie(
+        "", name="leerid_device", same_site="strict", path="/", max_age=180 * 24 * 3600
+    )
 
     admin_name: str = ""
     school_name: str = ""
@@ -71,9 +77,7 @@ class AuthState(rx.State):
 
     def _session_lost(self) -> rx.event.EventSpec:
         had_token = bool(self.session_token)
-        return self._forget_login(
-            auth.SESSION_EXPIRED_MESSAGE if had_token else texts.LOGIN_REQUIRED
-        )
+        return self._forget_login(texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED)
 
     @rx.event
     def require_login(self) -> rx.event.EventSpec | None:
@@ -91,17 +95,21 @@ class AuthState(rx.State):
         username = form_data.get("username") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         if not isinstance(username, str) or not isinstance(password, str):
-            self.login_error = auth.LOGIN_FAILED_MESSAGE
+            self.login_error = texts.LOGIN_FAILED
             return None
         self.logging_in = True
         try:
-            token, error = await asyncio.to_thread(_authenticate, username, password)
+            client = auth.client_of(username, self.device_cookie, self.router.session.client_ip)
+            token, error, device = await asyncio.to_thread(
+                _authenticate, username, password, client
+            )
         finally:
             self.logging_in = False
         if token is None:
-            self.login_error = error or auth.LOGIN_FAILED_MESSAGE
+            self.login_error = error or texts.LOGIN_FAILED
             return None
         self.session_token = token
+        self.device_cookie = device or ""
         self.login_error = ""
         self.login_notice = ""
         return rx.redirect(routes.PUPILS)
@@ -137,14 +145,20 @@ class AuthState(rx.State):
         return rx.redirect(routes.PUPILS)
 
 
-def _authenticate(username: str, password: str) -> tuple[str | None, str | None]:
-    """Runs in a worker thread: verify, then start a session; commits throttle and audit rows."""
+def _authenticate(
+    username: str, password: str, client: Client
+) -> tuple[str | None, str | None, str | None]:
+    """Runs in a worker thread: verify, then start a session; commits throttle and audit rows.
+
+    Returns:
+        The session token, the Dutch error, and the device cookie after a success.
+    """
     with Session(get_engine()) as session:
-        result = auth.authenticate(session, username, password)
+        result = auth.authenticate(session, username, password, client=client)
         token = None
         if result.ok and result.administrator_id is not None:
             token = auth.start_session(session, result.administrator_id)
         session.commit()
     if token is None:
         log.info("failed administrator login")
-    return token, result.error
+    return token, result.error, result.device_cookie

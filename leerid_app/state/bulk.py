@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import date
 
 import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType
-from leerid_app.services import audit, bulk
+from leerid_app.services import audit, bulk, clock
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.errors import DomainError
@@ -23,6 +21,7 @@ from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 from leerid_app.state.pupils import PupilListState
@@ -360,7 +359,7 @@ class BulkState(AuthState):
             return None
         data = await asyncio.to_thread(build, issued, school_name)
         extension, mime_type = DOWNLOAD_TYPES[action]
-        name = export_filename("LeerID", school_name, date.today(), extension)
+        name = export_filename("LeerID", school_name, clock.today(), extension)
         return rx.download(data=data, filename=name, mime_type=mime_type)
 
     @rx.event

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from leerid_app.db import get_engine, get_read_engine, is_busy
 from leerid_app.models import Pupil
-from leerid_app.services import auth
-from leerid_app.services.auth import AdminContext
+from leerid_app.services import auth, scope
 from leerid_app.services.errors import DomainError
+from leerid_app.services.scope import AdminContext
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ def _run(
             args: tuple[object, ...] = (context,)
             if for_pupil:
                 # Refusals are audited here, outside the savepoint, so the audit event survives.
-                args += (auth.require_pupil_in_scope(session, context, pupil_id),)
+                args += (scope.require_pupil_in_scope(session, context, pupil_id),)
             with session.begin_nested():
                 result = work(session, *args)
         except DomainError:

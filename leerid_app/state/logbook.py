@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from leerid_app.services import audit
 from leerid_app.services.audit import ACTION_LABELS, AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.dates import dutch_datetime, parse_iso_date
+from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
 
 ALL = "alle"

@@ -10,16 +10,16 @@ from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType, Pupil
-from leerid_app.services import accounts, audit, passwords, pupils
+from leerid_app.services import accounts, audit, clock, passwords, pupils
 from leerid_app.services.accounts import Actor, CredentialChange
 from leerid_app.services.audit import AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.dates import dutch_date
 from leerid_app.services.errors import DomainError, InvalidUsername
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
@@ -109,7 +109,7 @@ def _slip_download(
         details={"count": 1},
     )
     filename = export_filename(
-        f"LeerID-{credential.stamnummer}", context.school_name, date.today(), "pdf"
+        f"LeerID-{credential.stamnummer}", context.school_name, clock.today(), "pdf"
     )
     return rx.download(data=pdf, filename=filename, mime_type="application/pdf")
 
@@ -129,7 +129,7 @@ class PupilDetailState(AuthState):
         return raw[1] if len(raw) >= 2 else None
 
     def _load_view(self, pupil_id: object) -> PupilView | None:
-        today = date.today()
+        today = clock.today()
 
         def work(session: Session, context: AdminContext, pupil: Pupil) -> PupilView:
             self._apply_context(context)

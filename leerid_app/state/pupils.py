@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType
-from leerid_app.services import pupils
-from leerid_app.services.auth import AdminContext
+from leerid_app.services import clock, pupils
 from leerid_app.services.pupils import AccountStatus, PupilFilter, PupilRow, SortField
+from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn
@@ -65,7 +63,7 @@ class PupilListState(AuthState):
             session,
             school_id=context.school_id,
             filters=self._filters(),
-            today=date.today(),
+            today=clock.today(),
             sort=SortField(self.sort_field),
             descending=self.sort_descending,
             page=self.page,
@@ -180,7 +178,7 @@ class PupilListState(AuthState):
 
         def all_ids(session: Session, context: AdminContext) -> list[int]:
             return pupils.matching_pupil_ids(
-                session, school_id=context.school_id, filters=self._filters(), today=date.today()
+                session, school_id=context.school_id, filters=self._filters(), today=clock.today()
             )
 
         try:

@@ -39,6 +39,7 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth
 from leerid_app.services.demo import DEMO_ADMIN_PASSWORD, DEMO_SCHOOL, SECOND_SCHOOL, seed_demo
+from leerid_app.services.identity import sessions
 
 # Importing the state modules registers every substate under rx.State.
 from leerid_app.state.bulk import BulkState  # noqa: F401
@@ -170,7 +171,7 @@ class DemoDb:
         """Make a session look idle for hours (past any idle limit)."""
         with self.session() as session:
             row = session.exec(
-                select(AdminSession).where(AdminSession.token_hash == auth._token_hash(token))
+                select(AdminSession).where(AdminSession.token_hash == sessions.token_hash(token))
             ).one()
             row.last_seen_at = datetime.now(UTC) - timedelta(hours=hours)
             session.add(row)

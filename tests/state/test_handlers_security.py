@@ -26,7 +26,7 @@ from reflex_base.event import EventSpec
 from leerid_app import routes, texts
 from leerid_app.leerid_app import FORGET_PASSWORDS
 from leerid_app.models import AccountType
-from leerid_app.services import accounts, auth, bulk, passwords, pupils
+from leerid_app.services import accounts, bulk, passwords, pupils
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.demo import SECOND_SCHOOL
 from leerid_app.state.auth import AuthState
@@ -172,7 +172,7 @@ def _assert_refused_and_audited(
     accounts_before: dict,
     audit_before: int,
 ) -> None:
-    assert tree.get(AuthState).page_error == auth.PUPIL_NOT_IN_SCHOOL_MESSAGE
+    assert tree.get(AuthState).page_error == texts.PUPIL_NOT_IN_SCHOOL
     assert demo_db.accounts() == accounts_before
     assert changing_events(demo_db, audit_before) == []
     denied = [
@@ -319,7 +319,7 @@ def test_malformed_pupil_ids_are_refused_and_audited(
     tree.run(EditCredentialsState.save)
     tree.run(PupilDetailState.activate)
 
-    assert tree.get(AuthState).page_error == auth.INVALID_REQUEST_MESSAGE
+    assert tree.get(AuthState).page_error == texts.INVALID_REQUEST
     assert demo_db.accounts() == accounts_before
     assert changing_events(demo_db, audit_before) == []
     denied = [
@@ -500,7 +500,7 @@ def test_switch_school_is_refused_and_audited(
     result = tree.run(AuthState.switch_school, argument)
 
     assert redirect_paths(result) == []
-    assert auth_state.page_error == auth.NOT_SCHOOL_ADMIN_MESSAGE
+    assert auth_state.page_error == texts.NOT_SCHOOL_ADMIN
     assert auth_state.school_name == SECOND_SCHOOL
     assert [school.name for school in auth_state.schools] == [SECOND_SCHOOL]
     assert demo_db.current_school_of(token) == demo_db.gent_id
@@ -519,7 +519,7 @@ def test_switch_school_with_a_string_id_is_refused_for_an_admin_of_both_schools(
 
     assert tree.run(AuthState.switch_school, str(demo_db.gent_id)) is None
 
-    assert tree.get(AuthState).page_error == auth.NOT_SCHOOL_ADMIN_MESSAGE
+    assert tree.get(AuthState).page_error == texts.NOT_SCHOOL_ADMIN
     assert demo_db.current_school_of(token) == demo_db.brussel_id
     assert _denied_switches(demo_db, audit_before) == [
         {"reason": "school_not_administered", "argument": repr(str(demo_db.gent_id))}
@@ -771,7 +771,7 @@ def test_no_generated_password_reaches_logs_audit_or_database(
     # Log in through the handler (argon2 off the event loop), once wrong, then right.
     auth_state = tree.get(AuthState)
     tree.run(AuthState.log_in, {"username": ADMIN, "password": wrong_admin_password})
-    assert auth_state.login_error == auth.LOGIN_FAILED_MESSAGE
+    assert auth_state.login_error == texts.LOGIN_FAILED
     result = tree.run(AuthState.log_in, {"username": ADMIN, "password": "LeerID-demo-2023"})
     assert redirect_paths(result) == [routes.PUPILS]
     assert auth_state.session_token
