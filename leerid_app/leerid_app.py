@@ -13,8 +13,11 @@ from leerid_app.state.bulk import BulkState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.session_gate import SessionGate
 
 app = rx.App()
+# First, before any handler: no pupil data or password goes to a tab without a live session.
+app.add_middleware(SessionGate(), index=0)
 
 # Plain-text passwords are dropped as soon as the administrator leaves the page showing them.
 FORGET_PASSWORDS = [BulkState.discard, EditCredentialsState.discard]

@@ -16,7 +16,7 @@ from leerid_app.services import auth
 from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.scope import AdminContext
-from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
 
 T = TypeVar("T")
 
@@ -48,16 +48,23 @@ class AuthState(rx.State):
     page_error: str = ""
     logging_in: bool = False
 
+    # The session token whose data this tab's state holds (see state/session_gate.py).
+    _gate_token: str = ""
+
+    def _auth_state(self) -> AuthState:
+        root = self._get_root_state()
+        state = root.get_substate(AuthState.get_full_name().split("."))
+        assert isinstance(state, AuthState)
+        return state
+
     def _apply_context(self, context: AdminContext) -> None:
         self.admin_name = context.display_name
         self.school_name = context.school_name
         self.schools = [SchoolOption(id=s.id, name=s.name) for s in context.schools]
 
     def _forget_login(self, notice: str) -> rx.event.EventSpec:
+        forget_pupil_data(self._auth_state())
         self.session_token = ""
-        self.admin_name = ""
-        self.school_name = ""
-        self.schools = []
         self.login_notice = notice
         return rx.redirect(routes.LOGIN)
 
@@ -73,6 +80,16 @@ class AuthState(rx.State):
             self._as_admin(query, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
+        return None
+
+    def _refuse(self, argument: object) -> rx.event.EventSpec | None:
+        """Refuse a malformed argument the way every handler does: audited, Dutch message."""
+        try:
+            refuse_argument(self.session_token or None, argument)
+        except NotLoggedIn:
+            return self._session_lost()
+        except DomainError as error:
+            self.page_error = error.message
         return None
 
     def _session_lost(self) -> rx.event.EventSpec:
@@ -121,7 +138,6 @@ class AuthState(rx.State):
         with Session(get_engine()) as session:
             auth.end_session(session, token or None)
             session.commit()
-        self.reset()
         return self._forget_login(texts.LOGGED_OUT)
 
     @rx.event
@@ -143,6 +159,21 @@ class AuthState(rx.State):
         self._apply_context(context)
         self.page_error = ""
         return rx.redirect(routes.PUPILS)
+
+
+def forget_pupil_data(auth_state: AuthState) -> None:
+    """Reset every page's state (pupil rows, selections, plans, passwords) and who is logged in.
+
+    Only the cookies stay: the session token is the caller's business, and the device cookie
+    keeps this browser trusted by the login throttle.
+    """
+    for substate in auth_state.substates.values():
+        substate.reset()
+    auth_state.admin_name = ""
+    auth_state.school_name = ""
+    auth_state.schools = []
+    auth_state.page_error = ""
+    auth_state._gate_token = ""
 
 
 def _authenticate(

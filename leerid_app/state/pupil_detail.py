@@ -231,10 +231,13 @@ class EditCredentialsState(PupilDetailState):
         self.remove_email_pending = False
 
     @rx.event
-    def set_username_input(self, value: str) -> None:
+    def set_username_input(self, value: str) -> rx.event.EventSpec | None:
         """The username field; validated on the server when saving."""
-        self.username_input = value[:200] if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.username_input = value[:200]
         self.username_error = ""
+        return None
 
     @rx.event
     def generate_password(self) -> None:
