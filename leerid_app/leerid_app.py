@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from leerid_app import routes, texts
+from leerid_app import redaction, routes, texts
 from leerid_app.pages.bulk import bulk_page
 from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
@@ -14,6 +14,8 @@ from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
 from leerid_app.state.session_gate import SessionGate
+
+redaction.install()  # before anything logs: no payload, token or cookie in any log line
 
 app = rx.App()
 # First, before any handler: no pupil data or password goes to a tab without a live session.
