@@ -190,3 +190,15 @@ ADMIN_USERNAME_TAKEN = "De gebruikersnaam '{username}' is al in gebruik."
 ADMIN_ALREADY_HAS_SCHOOL = "Beheerder '{username}' beheert '{school}' al."
 ADMIN_DOES_NOT_HAVE_SCHOOL = "Beheerder '{username}' beheert '{school}' niet."
 SCHOOL_UNKNOWN = "Instelling '{school}' bestaat niet."
+
+# Usernames (services/usernames.py).
+USERNAME_EMPTY = "Vul een gebruikersnaam in."
+USERNAME_TOO_LONG = "De gebruikersnaam mag niet langer zijn dan {count} karakters."
+USERNAME_AT_SIGN = "De gebruikersnaam mag geen '@-teken' bevatten."
+USERNAME_WHITESPACE = "De gebruikersnaam mag geen spaties bevatten."
+USERNAME_CHARACTERS = (
+    "De gebruikersnaam mag alleen kleine letters zonder accenten (a-z), cijfers, punten (.), "
+    "liggende streepjes (_) en koppeltekens (-) bevatten. Hij begint en eindigt met een letter "
+    "of cijfer, en twee van die leestekens staan nooit naast elkaar."
+)
+USERNAME_TAKEN = "Deze gebruikersnaam bestaat al. Kies een andere gebruikersnaam."

@@ -97,16 +97,6 @@ class AuthState(rx.State):
         return self._forget_login(texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED)
 
     @rx.event
-    def require_login(self) -> rx.event.EventSpec | None:
-        """on_load of every page but the login page: a valid session, or off to the login page."""
-        try:
-            context = self._as_admin(lambda _session, context: context, read_only=True)
-        except NotLoggedIn:
-            return self._session_lost()
-        self._apply_context(context)
-        return None
-
-    @rx.event
     async def log_in(self, form_data: dict) -> rx.event.EventSpec | None:
         """Check the credentials (argon2 off the event loop) and start a server-side session."""
         username = form_data.get("username") if isinstance(form_data, dict) else None

@@ -187,11 +187,6 @@ class PupilDetailState(AuthState):
         self.pupil = view or PupilView()
         return download
 
-    @rx.event
-    def clear_flash(self) -> None:
-        """Hide the success message."""
-        self.flash = ""
-
 
 class EditCredentialsState(PupilDetailState):
     """`LeerID aanmeldgegevens`: the typed username, a generated password, e-mail removal."""

@@ -528,7 +528,7 @@ def test_switch_school_is_refused_and_audited(
     demo_db: DemoDb, tree: StateTree, school_argument: Callable[[DemoDb], object]
 ) -> None:
     token = log_in(tree, demo_db, ADMIN_B)
-    tree.run(AuthState.require_login)
+    tree.run(PupilListState.load)
     auth_state = tree.get(AuthState)
     assert auth_state.school_name == SECOND_SCHOOL
     argument = school_argument(demo_db)
@@ -643,7 +643,6 @@ def _on_pieter(tab: LoggedInTab) -> None:
 
 
 HANDLER_CALLS = {
-    "require_login": HandlerCall(AuthState.require_login),
     "list-load": HandlerCall(PupilListState.load),
     "list-set_search": HandlerCall(PupilListState.set_search, ("Bhatti",)),
     "list-set_group": HandlerCall(PupilListState.set_group, ("6de leerjaar",)),
