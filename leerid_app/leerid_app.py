@@ -3,6 +3,7 @@
 import reflex as rx
 
 from leerid_app import redaction, routes, texts
+from leerid_app.http_headers import security_headers
 from leerid_app.pages.bulk import bulk_page
 from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
@@ -17,7 +18,7 @@ from leerid_app.state.session_gate import SessionGate
 
 redaction.install()  # before anything logs: no payload, token or cookie in any log line
 
-app = rx.App()
+app = rx.App(api_transformer=security_headers)
 # First, before any handler: no pupil data or password goes to a tab without a live session.
 app.add_middleware(SessionGate(), index=0)
 

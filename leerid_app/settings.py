@@ -51,6 +51,19 @@ class Settings(BaseSettings):
 
     page_size: int = Field(default=50, ge=5, le=200)
 
+    # Where browsers reach the app: the only origin allowed to talk to it (CORS and the
+    # websocket), and with https:// the session cookie is Secure and HSTS is sent.
+    public_url: str = "http://localhost:3000"
+    # More origins, comma-separated (e.g. "http://127.0.0.1:3000" next to localhost).
+    extra_origins: str = ""
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins allowed by CORS and the websocket: the public URL's, plus any extra."""
+        origins = [self.public_url.rstrip("/")]
+        origins += [o.strip().rstrip("/") for o in self.extra_origins.split(",") if o.strip()]
+        return list(dict.fromkeys(origins))
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -202,3 +202,30 @@ USERNAME_CHARACTERS = (
     "of cijfer, en twee van die leestekens staan nooit naast elkaar."
 )
 USERNAME_TAKEN = "Deze gebruikersnaam bestaat al. Kies een andere gebruikersnaam."
+
+# Careless clicks (issue 8): confirm many replacements, warn before leaving unsaved passwords.
+CONFIRM_RENEW_TITLE = "Wachtwoorden vervangen?"
+CONFIRM_RENEW = (
+    "Je geeft {count} LeerID's een nieuw wachtwoord. Hun huidige wachtwoorden werken daarna "
+    "niet meer."
+)
+CONFIRM_ACTIVATE_TITLE = "LeerID's aanmaken?"
+CONFIRM_ACTIVATE = "Je maakt {count} nieuwe LeerID's aan."
+CONFIRM_RENEW_BUTTON = "Ja, vervang {count} wachtwoorden"
+CONFIRM_ACTIVATE_BUTTON = "Ja, maak {count} LeerID's aan"
+CONFIRM_CANCEL = "Annuleren"
+SELECTED_HIDDEN = " (waarvan {count} niet zichtbaar met de huidige filters)"
+DOWNLOADED = "Gedownload"
+LEAVE_WARNING = (
+    "Je hebt de nieuwe wachtwoorden nog niet gedownload. Als je deze pagina verlaat, zijn ze "
+    "niet meer op te vragen. Toch verlaten?"
+)
+LEAVE_TITLE = "Nog niets gedownload"
+LEAVE_ANYWAY = "Toch verlaten"
+STAY = "Blijven"
+
+# Pupils whose enrollment ended: Inactief, and never activated.
+ENROLLMENT_ENDED = (
+    "De inschrijving van deze leerling is beëindigd op {date}: er wordt geen LeerID aangemaakt."
+)
+SKIPPED_ENROLLMENT_ENDED = "Inschrijving beëindigd, geen LeerID aangemaakt: {names}"

@@ -171,6 +171,7 @@ def selection_bar() -> rx.Component:
             rx.text(
                 texts.SELECTED_COUNT,
                 rx.text.strong(PupilListState.selected_count),
+                PupilListState.selected_hidden_text,
                 id="selected-count",
             ),
             rx.button(

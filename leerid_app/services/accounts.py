@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
 from leerid_app.services import audit, clock, passwords, usernames
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
+from leerid_app.services.dates import dutch_date
 from leerid_app.services.errors import DomainError, NotAllowed, UsernameTaken
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.pupils import enrollment_ended
 from leerid_app.services.scope import pupil_in_school
 
 MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
@@ -167,6 +170,8 @@ def activate_account(
     pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     if account_of(session, pupil_id) is not None:
         raise DomainError(MSG_ALREADY_ACTIVE)
+    if enrollment_ended(pupil.enrollment_end, clock.school_day(now)):
+        raise DomainError(texts.ENROLLMENT_ENDED.format(date=dutch_date(pupil.enrollment_end)))
     account_type = account_type_for(pupil.education_level)
     password = passwords.generate_password(account_type, rng)
     account = LeerIDAccount(

@@ -6,8 +6,8 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential, slip_order
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.pupils import enrollment_ended
 from leerid_app.settings import get_settings
 
 MAX_BULK_PUPILS = 5_000
@@ -80,6 +81,8 @@ class ActivationPlan:
 
     to_activate: list[PlannedPassword]
     already_active: list[BulkPupil]
+    # Pupils who left (Inactief): never given an account, named with the reason.
+    enrollment_ended: list[BulkPupil] = field(default_factory=list)
 
 
 def _name_key(pupil: BulkPupil) -> tuple[str, str, str]:
@@ -150,21 +153,32 @@ def plan_activation(
     school_id: int,
     pupil_ids: Collection[int],
     rng: random.Random = passwords.SYSTEM_RANDOM,
+    today: date | None = None,
 ) -> ActivationPlan:
-    """The selected pupils without a LeerID, each with a password of their future type."""
+    """The selected pupils without a LeerID, each with a password of their future type.
+
+    Pupils whose enrollment ended are left out (``enrollment_ended``): their account would
+    be Inactief at once.
+    """
+    today = today or clock.today()
     to_activate: list[PlannedPassword] = []
     already_active: list[BulkPupil] = []
+    ended: list[BulkPupil] = []
     for pupil, account in _selected(session, school_id=school_id, pupil_ids=pupil_ids):
         row = _bulk_pupil(pupil, account)
         if account is not None:
             already_active.append(row)
+            continue
+        if enrollment_ended(pupil.enrollment_end, today):
+            ended.append(row)
             continue
         account_type = account_type_for(pupil.education_level)
         password = passwords.generate_password(account_type, rng)
         to_activate.append(PlannedPassword(pupil=_with_type(row, account_type), password=password))
     to_activate.sort(key=lambda planned: _name_key(planned.pupil))
     already_active.sort(key=_name_key)
-    return ActivationPlan(to_activate, already_active)
+    ended.sort(key=_name_key)
+    return ActivationPlan(to_activate, already_active, ended)
 
 
 def _with_type(row: BulkPupil, account_type: AccountType) -> BulkPupil:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,11 +48,33 @@ def pupil_search_keys(stamnummer: str, first_name: str, last_name: str) -> tuple
     return search_text, sort_key
 
 
+# --- The status rule, in Python and in SQL (tests check both agree) ---------------------------
+
+
+def enrollment_ended(enrollment_end: date, today: date) -> bool:
+    """A pupil's enrollment has ended once its last day is past (Brussels days)."""
+    return enrollment_end < today
+
+
 def derive_status(*, has_account: bool, enrollment_end: date, today: date) -> AccountStatus:
-    """Actief, Inactief once the enrollment has ended, or Geen account."""
-    if not has_account:
-        return AccountStatus.GEEN_ACCOUNT
-    return AccountStatus.ACTIEF if enrollment_end >= today else AccountStatus.INACTIEF
+    """Inactief once the enrollment has ended (with or without account); else Actief or
+    Geen account. A pupil who left is never offered an account."""
+    if enrollment_ended(enrollment_end, today):
+        return AccountStatus.INACTIEF
+    return AccountStatus.ACTIEF if has_account else AccountStatus.GEEN_ACCOUNT
+
+
+def status_condition(status: AccountStatus, today: date) -> ColumnElement[bool]:
+    """``derive_status(...) == status`` as an SQL condition on the pupil-account join."""
+    # On pupil_id (the join column, uniquely indexed) PostgreSQL can answer from the index.
+    if status is AccountStatus.INACTIEF:
+        return Pupil.enrollment_end < today
+    has_account = (
+        LeerIDAccount.pupil_id.is_not(None)
+        if status is AccountStatus.ACTIEF
+        else LeerIDAccount.pupil_id.is_(None)
+    )
+    return and_(has_account, Pupil.enrollment_end >= today)
 
 
 @dataclass(frozen=True)
@@ -72,17 +94,8 @@ class PupilFilter:
             conditions.append(Pupil.search_text.like(f"%{escape_like(word)}%", escape="\\"))
         if self.administrative_group:
             conditions.append(Pupil.administrative_group == self.administrative_group)
-        # On pupil_id (the join column, uniquely indexed) PostgreSQL can answer from the index.
-        if self.status is AccountStatus.GEEN_ACCOUNT:
-            conditions.append(LeerIDAccount.pupil_id.is_(None))
-        elif self.status is AccountStatus.ACTIEF:
-            conditions.append(
-                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end >= today)
-            )
-        elif self.status is AccountStatus.INACTIEF:
-            conditions.append(
-                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end < today)
-            )
+        if self.status is not None:
+            conditions.append(status_condition(self.status, today))
         if self.account_type is not None:
             conditions.append(LeerIDAccount.account_type == self.account_type)
         return conditions
@@ -136,6 +149,25 @@ def count_pupils(session: Session, *, school_id: int, filters: PupilFilter, toda
     """How many pupils of the school match the filter."""
     statement = _joined(select(func.count(Pupil.id))).where(*filters.conditions(school_id, today))
     return session.execute(statement).scalar_one()
+
+
+def count_matching_among(
+    session: Session,
+    *,
+    school_id: int,
+    filters: PupilFilter,
+    today: date,
+    pupil_ids: Collection[int],
+) -> int:
+    """How many of ``pupil_ids`` the filter shows (the rest of a selection is hidden by it)."""
+    ids = sorted(pupil_ids)
+    found = 0
+    for start in range(0, len(ids), 900):  # under every database's parameter limit
+        statement = _joined(select(func.count(Pupil.id))).where(
+            *filters.conditions(school_id, today), Pupil.id.in_(ids[start : start + 900])
+        )
+        found += session.execute(statement).scalar_one()
+    return found
 
 
 def list_pupils(

@@ -16,9 +16,12 @@ from leerid_app.services import auth
 from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.scope import AdminContext
+from leerid_app.settings import get_settings
 from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
 
 T = TypeVar("T")
+# Served over https: the cookies go over https only.
+_HTTPS = get_settings().public_url.startswith("https://")
 
 
 @dataclasses.dataclass
@@ -33,11 +36,18 @@ class AuthState(rx.State):
     """Session token (cookie), who is logged in, and the current school."""
 
     # Only a random token lives in the browser; the session itself is in the database.
-    session_token: str = rx.Cookie("", name="leerid_session", same_site="strict", path="/")
+    session_token: str = rx.Cookie(
+        "", name="leerid_session", same_site="strict", path="/", secure=_HTTPS
+    )
     # Proof that this browser logged in before: its failures do not count against the name
     # as a whole, so someone else's guessing cannot lock the owner out (identity/throttle.py).
     device_cookie: str = rx.Cookie(
-        "", name="leerid_device", same_site="strict", path="/", max_age=180 * 24 * 3600
+        "",
+        name="leerid_device",
+        same_site="strict",
+        path="/",
+        max_age=180 * 24 * 3600,
+        secure=_HTTPS,
     )
 
     admin_name: str = ""

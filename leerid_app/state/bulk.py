@@ -107,6 +107,7 @@ class BulkState(AuthState):
     # Each download is marked done; until one happened, leaving the result page warns.
     pdf_downloaded: bool = False
     excel_downloaded: bool = False
+    leave_warning: bool = False
 
     # The plan and the result stay on the server; the browser gets one page at a time.
     _planned: list[PlannedPassword] = []
@@ -151,7 +152,7 @@ class BulkState(AuthState):
         self.error = ""
         self.phase = PLAN
         self.confirm_count = 0
-        self.pdf_downloaded = self.excel_downloaded = False
+        self.pdf_downloaded = self.excel_downloaded = self.leave_warning = False
 
     def _show_planned(self, page: int) -> None:
         rows, self.planned_page_no, self.planned_page_count = _page_of(self._planned, page)
@@ -201,19 +202,16 @@ class BulkState(AuthState):
         if mode == RENEW:
             self._planned = result.renewable
             self._email_linked = result.email_linked
-            skipped = result.without_account
+            skipped = [(texts.SKIPPED_WITHOUT_ACCOUNT, result.without_account)]
         else:
             self._planned = result.to_activate
-            skipped = result.already_active
-        if skipped:
-            # A whole school may be skipped: name the first few, count the rest (small updates).
-            names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
-            if len(skipped) > SKIPPED_NAMES_SHOWN:
-                names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
-            template = (
-                texts.SKIPPED_WITHOUT_ACCOUNT if mode == RENEW else texts.SKIPPED_ALREADY_ACTIVE
-            )
-            self.skipped_message = template.format(names=names)
+            skipped = [
+                (texts.SKIPPED_ALREADY_ACTIVE, result.already_active),
+                (texts.SKIPPED_ENROLLMENT_ENDED, result.enrollment_ended),
+            ]
+        self.skipped_message = " ".join(
+            _skipped_text(template, rows) for template, rows in skipped if rows
+        )
         self._show_planned(1)
         self._show_linked(1)
         if not selection:
@@ -293,6 +291,9 @@ class BulkState(AuthState):
     @rx.event
     def cancel(self) -> rx.event.EventSpec:
         """`Annuleren`: nothing is saved."""
+        return self._leave()
+
+    def _leave(self) -> rx.event.EventSpec:
         if not self.running:
             self._clear()
         return rx.redirect(routes.PUPILS)
@@ -380,6 +381,46 @@ class BulkState(AuthState):
         self.phase = RESULT
 
     @rx.event
+    def finish(self, confirmed: bool = False) -> rx.event.EventSpec | None:
+        """`Klaar`: back to the list; before any download only after a second, explicit yes."""
+        if type(confirmed) is not bool:
+            return self._refuse(confirmed)
+        if self.phase == RESULT and not self.downloaded and not confirmed:
+            self.leave_warning = True
+            return None
+        self.leave_warning = False
+        return self._leave()
+
+    @rx.event
+    def stay(self) -> None:
+        """`Blijven` in the leave warning."""
+        self.leave_warning = False
+
+    @rx.var
+    def confirm_text(self) -> str:
+        """What the confirmation says, with the number of accounts."""
+        template = texts.CONFIRM_RENEW if self.mode == RENEW else texts.CONFIRM_ACTIVATE
+        return template.format(count=self.confirm_count)
+
+    @rx.var
+    def confirm_button(self) -> str:
+        """The confirming button, naming the number again."""
+        template = (
+            texts.CONFIRM_RENEW_BUTTON if self.mode == RENEW else texts.CONFIRM_ACTIVATE_BUTTON
+        )
+        return template.format(count=self.confirm_count)
+
+    @rx.var
+    def downloaded(self) -> bool:
+        """Whether any download of the result happened (then leaving loses nothing)."""
+        return self.pdf_downloaded or self.excel_downloaded
+
+    @rx.var
+    def guard_leaving(self) -> bool:
+        """The page warns before it is left: a result is shown and nothing was downloaded."""
+        return self.phase == RESULT and not (self.pdf_downloaded or self.excel_downloaded)
+
+    @rx.event
     def cancel_confirmation(self) -> None:
         """`Annuleren` in the confirmation: nothing is saved, the plan stays."""
         self.confirm_count = 0
@@ -461,6 +502,14 @@ class BulkState(AuthState):
         return await self._download(
             AuditAction.EXCEL_DOWNLOADED, lambda issued, _school: build_credentials_xlsx(issued)
         )
+
+
+def _skipped_text(template: str, skipped: Sequence[BulkPupil]) -> str:
+    """A whole school may be skipped: name the first few, count the rest (small updates)."""
+    names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
+    if len(skipped) > SKIPPED_NAMES_SHOWN:
+        names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
+    return template.format(names=names)
 
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:

@@ -49,6 +49,7 @@ class PupilView:
     created: str = ""
     last_login: str = ""
     is_advanced: bool = False
+    can_activate: bool = False
 
 
 def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
@@ -70,12 +71,15 @@ def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
         status=detail.status.value,
     )
     if account is None:
+        if detail.status is pupils.AccountStatus.INACTIEF:
+            view.status_line = texts.ENROLLMENT_ENDED.format(date=end)
+        view.can_activate = detail.status is pupils.AccountStatus.GEEN_ACCOUNT
         return view
     view.has_account = True
     view.account_title = texts.ACCOUNT_CARD_TITLES[account.account_type.value]
     view.status_line = (
         texts.WILL_BECOME_INACTIVE.format(date=end)
-        if pupil.enrollment_end >= today
+        if detail.status is not pupils.AccountStatus.INACTIEF
         else texts.BECAME_INACTIVE.format(date=end)
     )
     view.username = account.username

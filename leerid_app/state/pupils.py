@@ -42,6 +42,7 @@ class PupilListState(AuthState):
     selected_count: int = 0
     selected_on_page: list[int] = []
     all_on_page_selected: bool = False
+    selected_hidden: int = 0
 
     def _filters(self) -> PupilFilter:
         return PupilFilter(
@@ -74,9 +75,30 @@ class PupilListState(AuthState):
         self.total = result.total
         self.page = result.page
         self.page_count = result.page_count
+        # A selection survives filtering: say how much of it the filters now hide.
+        shown = (
+            pupils.count_matching_among(
+                session,
+                school_id=context.school_id,
+                filters=self._filters(),
+                today=clock.today(),
+                pupil_ids=self._selected,
+            )
+            if self._selected
+            else 0
+        )
+        self.selected_hidden = len(self._selected) - shown
         self._sync_selection()
 
+    @rx.var
+    def selected_hidden_text(self) -> str:
+        """`(waarvan N niet zichtbaar met de huidige filters)`, or nothing."""
+        hidden = min(self.selected_hidden, self.selected_count)
+        return texts.SELECTED_HIDDEN.format(count=hidden) if hidden > 0 else ""
+
     def _sync_selection(self) -> None:
+        if not self._selected:
+            self.selected_hidden = 0
         page_ids = [row.id for row in self.rows]
         self.selected_on_page = [pupil_id for pupil_id in page_ids if pupil_id in self._selected]
         self.all_on_page_selected = bool(page_ids) and len(self.selected_on_page) == len(page_ids)
