@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 
@@ -98,11 +99,8 @@ def _actor(context: AdminContext) -> Actor:
     return Actor(administrator_id=context.administrator_id, username=context.username)
 
 
-def _slip_download(
-    session: Session, context: AdminContext, credential: IssuedCredential
-) -> rx.event.EventSpec:
-    """The one-pupil PDF slip, built in memory; the download is audited."""
-    pdf = build_slips_pdf([credential], school_name=context.school_name)
+def _audit_slip(session: Session, context: AdminContext, credential: IssuedCredential) -> str:
+    """Audit the one-pupil slip download (in the change's transaction); the school's name."""
     audit.record_event(
         session,
         action=AuditAction.SLIPS_DOWNLOADED,
@@ -112,9 +110,13 @@ def _slip_download(
         pupil_id=credential.pupil_id,
         details={"count": 1},
     )
-    filename = export_filename(
-        f"LeerID-{credential.stamnummer}", context.school_name, clock.today(), "pdf"
-    )
+    return context.school_name
+
+
+def _slip_download(credential: IssuedCredential, school_name: str) -> rx.event.EventSpec:
+    """The one-pupil PDF slip, built in memory (runs in a worker thread)."""
+    pdf = build_slips_pdf([credential], school_name=school_name)
+    filename = export_filename(f"LeerID-{credential.stamnummer}", school_name, clock.today(), "pdf")
     return rx.download(data=pdf, filename=filename, mime_type="application/pdf")
 
 
@@ -164,12 +166,17 @@ class PupilDetailState(AuthState):
         return None
 
     @rx.event
-    def activate(self) -> rx.event.EventSpec | None:
-        """`Activeer LeerID` for a pupil with `Geen account`; the slip downloads at once."""
+    async def activate(self) -> rx.event.EventSpec | None:
+        """`Activeer LeerID` for a pupil with `Geen account`; the slip downloads at once.
+
+        Hashing and the PDF run in worker threads: other administrators' clicks go on.
+        """
         pupil_id = self.pupil.id
         self.flash = ""
 
-        def work(session: Session, context: AdminContext, pupil: Pupil) -> rx.event.EventSpec:
+        def work(
+            session: Session, context: AdminContext, pupil: Pupil
+        ) -> tuple[IssuedCredential, str]:
             credential = accounts.activate_account(
                 session,
                 school_id=context.school_id,
@@ -177,15 +184,17 @@ class PupilDetailState(AuthState):
                 actor=_actor(context),
                 hashing=get_password_hashing(),
             )
-            return _slip_download(session, context, credential)
+            return credential, _audit_slip(session, context, credential)
 
         try:
-            download = run_for_pupil(self.session_token or None, pupil_id, work)
+            token = self.session_token or None
+            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except DomainError as error:
             self.page_error = error.message
             return None
+        download = await asyncio.to_thread(_slip_download, credential, school_name)
         self.flash = texts.ACCOUNT_ACTIVATED
         view = self._load_view(pupil_id)
         self.pupil = view or PupilView()
@@ -268,8 +277,11 @@ class EditCredentialsState(PupilDetailState):
         )
 
     @rx.event
-    def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
-        """`Bewaren en afdrukken`: one transaction; a new password also downloads the slip."""
+    async def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+        """`Bewaren en afdrukken`: one transaction; a new password also downloads the slip.
+
+        Hashing and the PDF run in worker threads: other administrators' clicks go on.
+        """
         pupil_id = self.pupil.id
         change = CredentialChange(
             username=self.username_input if self.username_input != self.pupil.username else None,
@@ -279,7 +291,7 @@ class EditCredentialsState(PupilDetailState):
 
         def work(
             session: Session, context: AdminContext, pupil: Pupil
-        ) -> rx.event.EventSpec | None:
+        ) -> tuple[IssuedCredential | None, str]:
             result = accounts.change_credentials(
                 session,
                 school_id=context.school_id,
@@ -289,11 +301,12 @@ class EditCredentialsState(PupilDetailState):
                 hashing=get_password_hashing(),
             )
             if result.credential is None:
-                return None
-            return _slip_download(session, context, result.credential)
+                return None, context.school_name
+            return result.credential, _audit_slip(session, context, result.credential)
 
         try:
-            download = run_for_pupil(self.session_token or None, pupil_id, work)
+            token = self.session_token or None
+            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except InvalidUsername as error:
@@ -302,6 +315,11 @@ class EditCredentialsState(PupilDetailState):
         except DomainError as error:
             self.page_error = error.message
             return None
+        download = (
+            await asyncio.to_thread(_slip_download, credential, school_name)
+            if credential is not None
+            else None
+        )
         self.new_password = ""
         self.remove_email_pending = False
         self.page_error = ""

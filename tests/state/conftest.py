@@ -242,8 +242,17 @@ class StateTree:
 
     def send(self, handler: Any, payload: dict[str, Any]) -> list[Event] | None:
         """Send an event with an exact payload (unknown argument names included)."""
+        return asyncio.run(self.arun_payload(handler, payload))
+
+    async def arun(self, handler: Any, *args: Any) -> list[Event] | None:
+        """``run`` inside a running event loop (to watch the loop while a handler works)."""
+        names = [name for name in inspect.signature(handler.fn).parameters if name != "self"]
+        return await self.arun_payload(handler, dict(zip(names, args, strict=False)))
+
+    async def arun_payload(self, handler: Any, payload: dict[str, Any]) -> list[Event] | None:
+        """Process one event with an exact payload in the running loop."""
         name = f"{handler.state.get_full_name()}.{handler.fn.__name__}"
-        return asyncio.run(self._process(handler, Event(name=name, payload=payload)))
+        return await self._process(handler, Event(name=name, payload=payload))
 
     def hydrate(self, browser_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         """A (re)connect: Reflex's hydrate_and_load with the cookies the browser still has.
