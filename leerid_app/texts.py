@@ -214,7 +214,7 @@ CONFIRM_ACTIVATE = "Je maakt {count} nieuwe LeerID's aan."
 CONFIRM_RENEW_BUTTON = "Ja, vervang {count} wachtwoorden"
 CONFIRM_ACTIVATE_BUTTON = "Ja, maak {count} LeerID's aan"
 CONFIRM_CANCEL = "Annuleren"
-SELECTED_HIDDEN = " (waarvan {count} niet zichtbaar met de huidige filters)"
+SELECTED_HIDDEN = "(waarvan {count} niet zichtbaar met de huidige filters)"
 DOWNLOADED = "Gedownload"
 LEAVE_WARNING = (
     "Je hebt de nieuwe wachtwoorden nog niet gedownload. Als je deze pagina verlaat, zijn ze "

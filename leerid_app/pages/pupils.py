@@ -171,8 +171,11 @@ def selection_bar() -> rx.Component:
             rx.text(
                 texts.SELECTED_COUNT,
                 rx.text.strong(PupilListState.selected_count),
-                PupilListState.selected_hidden_text,
                 id="selected-count",
+            ),
+            rx.cond(
+                PupilListState.selected_hidden_text != "",
+                rx.text(PupilListState.selected_hidden_text, id="selected-hidden"),
             ),
             rx.button(
                 rx.text("Selecteer alle ", PupilListState.total, " leerlingen"),
