@@ -229,3 +229,75 @@ ENROLLMENT_ENDED = (
     "De inschrijving van deze leerling is beëindigd op {date}: er wordt geen LeerID aangemaakt."
 )
 SKIPPED_ENROLLMENT_ENDED = "Inschrijving beëindigd, geen LeerID aangemaakt: {names}"
+
+# One label per account type, everywhere (list, bulk tables, Excel, filters).
+ACCOUNT_TYPE_LABELS = {"basis": "Basis", "gevorderd": "Gevorderd"}
+
+# One pupil's LeerID (services/accounts.py).
+ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
+NO_ACCOUNT_YET = "Deze leerling heeft nog geen LeerID."
+EMAIL_LINKED_NO_NEW_PASSWORD = (
+    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres. "
+    "Verwijder eerst het e-mailadres."
+)
+NO_EMAIL_LINKED = "Aan dit LeerID is geen e-mailadres gekoppeld."
+EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
+NOTHING_CHANGED = "Er is niets gewijzigd."
+NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
+
+# Bulk work (services/bulk.py).
+BULK_TOO_MANY = "Selecteer ten hoogste {count} leerlingen tegelijk."
+BULK_NOTHING_TO_DO = "Er zijn geen LeerID's om aan te passen."
+BULK_CHANGED_MEANWHILE = (
+    "Sommige LeerID's zijn intussen gewijzigd. Er is niets bewaard; probeer het opnieuw."
+)
+
+# Downloads (services/exports/).
+SLIP_WARNING = (
+    "Indien je denkt dat iemand anders jouw LeerID gebruikt, contacteer dan zo snel mogelijk "
+    "je LeerID-beheerder."
+)
+SLIP_USERNAME_LABEL = "Gebruikersnaam: "
+SLIP_PASSWORD_LABEL = "Wachtwoord: "
+EXCEL_COLUMNS = (
+    "Stamnummer",
+    "Voornaam",
+    "Achternaam",
+    "LeerID Gebruikersnaam",
+    "LeerID Wachtwoord",
+    "Administratieve groep",
+    "Geslacht",
+    "Geboortedatum",
+    "Accounttype",
+)
+
+# The Logboek (services/audit.py): actions and detail keys are stored in English.
+AUDIT_ACTION_LABELS = {
+    "login": "Aangemeld",
+    "login_failed": "Mislukte aanmelding",
+    "logout": "Afgemeld",
+    "session_expired": "Sessie verlopen",
+    "school_switched": "Instelling gewijzigd",
+    "access_denied": "Toegang geweigerd",
+    "account_activated": "LeerID geactiveerd",
+    "username_changed": "Gebruikersnaam gewijzigd",
+    "password_renewed": "Nieuw wachtwoord",
+    "email_removed": "E-mailadres verwijderd",
+    "bulk_passwords_renewed": "Bulk: nieuwe wachtwoorden",
+    "bulk_accounts_activated": "Bulk: LeerID's geactiveerd",
+    "slips_downloaded": "PDF gedownload",
+    "excel_downloaded": "Excel gedownload",
+}
+AUDIT_DETAIL_LABELS = {
+    "bulk": "bulk",
+    "count": "aantal",
+    "from": "van",
+    "to": "naar",
+    "type": "type",
+    "username": "gebruikersnaam",
+    "reason": "reden",
+    "school_id": "instelling",
+    "argument": "argument",
+}
+YES = "ja"
+NO = "nee"

@@ -22,16 +22,14 @@ from leerid_app.services.hashing import PasswordHashing
 from leerid_app.services.pupils import enrollment_ended
 from leerid_app.services.scope import pupil_in_school
 
-MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
-MSG_NO_ACCOUNT = "Deze leerling heeft nog geen LeerID."
-MSG_EMAIL_LINKED = (
-    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres. "
-    "Verwijder eerst het e-mailadres."
-)
-MSG_NO_EMAIL = "Aan dit LeerID is geen e-mailadres gekoppeld."
-MSG_EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
-MSG_NOTHING_CHANGED = "Er is niets gewijzigd."
-MSG_NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
+# The Dutch messages live in texts.py; these names are what callers and tests refer to.
+MSG_ALREADY_ACTIVE = texts.ALREADY_ACTIVE
+MSG_NO_ACCOUNT = texts.NO_ACCOUNT_YET
+MSG_EMAIL_LINKED = texts.EMAIL_LINKED_NO_NEW_PASSWORD
+MSG_NO_EMAIL = texts.NO_EMAIL_LINKED
+MSG_EMAIL_ONLY_ADVANCED = texts.EMAIL_ONLY_ADVANCED
+MSG_NOTHING_CHANGED = texts.NOTHING_CHANGED
+MSG_NOT_GENERATED = texts.NOT_GENERATED
 
 # An advanced pupil gets one month to replace a generated password by their own.
 PASSWORD_CHANGE_MONTHS = 1

@@ -14,6 +14,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
 
+from leerid_app import texts
 from leerid_app.models import AuditEvent, Pupil
 from leerid_app.services import clock
 from leerid_app.services.text import LIKE_ESCAPE, escape_like, search_words
@@ -40,20 +41,7 @@ class AuditAction(StrEnum):
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
-    AuditAction.LOGIN: "Aangemeld",
-    AuditAction.LOGIN_FAILED: "Mislukte aanmelding",
-    AuditAction.LOGOUT: "Afgemeld",
-    AuditAction.SESSION_EXPIRED: "Sessie verlopen",
-    AuditAction.SCHOOL_SWITCHED: "Instelling gewijzigd",
-    AuditAction.ACCESS_DENIED: "Toegang geweigerd",
-    AuditAction.ACCOUNT_ACTIVATED: "LeerID geactiveerd",
-    AuditAction.USERNAME_CHANGED: "Gebruikersnaam gewijzigd",
-    AuditAction.PASSWORD_RENEWED: "Nieuw wachtwoord",
-    AuditAction.EMAIL_REMOVED: "E-mailadres verwijderd",
-    AuditAction.BULK_PASSWORDS_RENEWED: "Bulk: nieuwe wachtwoorden",
-    AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
-    AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
-    AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
+    action: texts.AUDIT_ACTION_LABELS[action.value] for action in AuditAction
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -202,24 +190,14 @@ def details_text(details: str) -> str:
 
 
 # The Logboek speaks Dutch; details are stored with stable English keys.
-DETAIL_LABELS = {
-    "bulk": "bulk",
-    "count": "aantal",
-    "from": "van",
-    "to": "naar",
-    "type": "type",
-    "username": "gebruikersnaam",
-    "reason": "reden",
-    "school_id": "instelling",
-    "argument": "argument",
-}
+DETAIL_LABELS = texts.AUDIT_DETAIL_LABELS
 
 
 def _detail_value(value: object) -> str:
     if value is True:
-        return "ja"
+        return texts.YES
     if value is False:
-        return "nee"
+        return texts.NO
     return str(value)
 
 

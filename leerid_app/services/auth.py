@@ -20,7 +20,7 @@ from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.identity import sessions, throttle
 from leerid_app.services.identity.sessions import SessionPolicy
 from leerid_app.services.identity.throttle import Client, ThrottlePolicy, login_key
-from leerid_app.services.scope import AdminContext, deny, is_database_id, schools_of
+from leerid_app.services.scope import AdminContext, is_database_id, refuse, schools_of
 
 ADMIN_REALM = "admin"
 
@@ -311,13 +311,8 @@ def switch_school(
         (s for s in context.schools if is_database_id(school_id) and s.id == school_id), None
     )
     if target is None:
-        deny(
-            session,
-            context,
-            {"reason": "school_not_administered", "argument": repr(school_id)[:100]},
-            now=now,
-        )
-        raise NotAllowed(texts.NOT_SCHOOL_ADMIN)
+        error = NotAllowed(texts.NOT_SCHOOL_ADMIN)
+        refuse(session, context, "school_not_administered", school_id, error, now=now)
     row = session.get(AdminSession, context.session_id)
     if row is None:  # resolve_session just found it; only a concurrent delete gets here
         raise NotAllowed(texts.SESSION_EXPIRED)

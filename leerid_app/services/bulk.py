@@ -13,6 +13,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, LeerIDAccount, Pupil
 from leerid_app.services import audit, clock, passwords, usernames
 from leerid_app.services.accounts import (
@@ -32,11 +33,9 @@ from leerid_app.services.pupils import enrollment_ended
 from leerid_app.settings import get_settings
 
 MAX_BULK_PUPILS = 5_000
-MSG_TOO_MANY = f"Selecteer ten hoogste {MAX_BULK_PUPILS} leerlingen tegelijk."
-MSG_NOTHING_TO_DO = "Er zijn geen LeerID's om aan te passen."
-MSG_CHANGED_MEANWHILE = (
-    "Sommige LeerID's zijn intussen gewijzigd. Er is niets bewaard; probeer het opnieuw."
-)
+MSG_TOO_MANY = texts.BULK_TOO_MANY.format(count=MAX_BULK_PUPILS)
+MSG_NOTHING_TO_DO = texts.BULK_NOTHING_TO_DO
+MSG_CHANGED_MEANWHILE = texts.BULK_CHANGED_MEANWHILE
 
 
 @dataclass(frozen=True)

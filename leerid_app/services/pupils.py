@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, LeerIDAccount, PasswordType, Pupil
 from leerid_app.services.scope import pupil_in_school
 from leerid_app.services.text import escape_like, fold, search_words
@@ -24,12 +25,6 @@ class AccountStatus(enum.StrEnum):
     ACTIEF = "Actief"
     INACTIEF = "Inactief"
     GEEN_ACCOUNT = "Geen account"
-
-
-ACCOUNT_TYPE_LABELS: dict[AccountType, str] = {
-    AccountType.BASIS: "Basis",
-    AccountType.GEVORDERD: "Gevorderd",
-}
 
 
 class SortField(enum.StrEnum):
@@ -213,7 +208,7 @@ def list_pupils(
             status=derive_status(
                 has_account=account_id is not None, enrollment_end=end, today=today
             ).value,
-            account_type=ACCOUNT_TYPE_LABELS[account_type] if account_type else "",
+            account_type=texts.ACCOUNT_TYPE_LABELS[account_type.value] if account_type else "",
         )
         for (
             pupil_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlmodel import Session, col, select
 
@@ -11,7 +12,7 @@ from leerid_app import texts
 from leerid_app.models import AdministratorSchool, Pupil, School
 from leerid_app.services import clock
 from leerid_app.services.audit import AuditAction, record_event
-from leerid_app.services.errors import NotAllowed, NotFound
+from leerid_app.services.errors import DomainError, NotAllowed, NotFound
 
 # Pupil.id is a 32-bit INTEGER; a larger number would make PostgreSQL raise instead of refuse.
 MAX_DATABASE_ID = 2**31 - 1
@@ -110,59 +111,35 @@ def require_pupil_in_scope(
         NotAllowed: If ``pupil_id`` is not a positive int (bools, strings, None refused).
         NotFound: If no pupil with that id exists in the administrator's current school.
     """
-    argument = repr(pupil_id)[:100]
     if not is_database_id(pupil_id):
-        deny(session, context, {"reason": "invalid_argument", "argument": argument}, now=now)
-        raise NotAllowed(texts.INVALID_REQUEST)
+        refuse_argument(session, context, pupil_id, now=now)
     assert isinstance(pupil_id, int)
     try:
         return pupil_in_school(session, school_id=context.school_id, pupil_id=pupil_id)
-    except NotFound:
+    except NotFound as error:
         # The pupil id goes into the details only: linking the event to another school's
         # pupil would show that pupil's name in this school's Logboek.
-        deny(session, context, {"reason": "pupil_not_in_school", "argument": argument}, now=now)
-        raise
+        refuse(session, context, "pupil_not_in_school", pupil_id, error, now=now)
+
+
+def refuse(
+    session: Session,
+    context: AdminContext,
+    reason: str,
+    argument: object,
+    error: DomainError,
+    *,
+    now: datetime | None = None,
+) -> NoReturn:
+    """Audit a refused request (with the browser's argument), then raise ``error``."""
+    deny(session, context, {"reason": reason, "argument": repr(argument)[:100]}, now=now)
+    raise error
 
 
 def refuse_argument(
     session: Session, context: AdminContext, argument: object, *, now: datetime | None = None
-) -> None:
+) -> NoReturn:
     """Audit and refuse an argument of the wrong shape (any handler, any argument)."""
-    deny(
-        session,
-        context,
-        {"reason": "invalid_argument", "argument": repr(argument)[:100]},
-        now=now,
+    refuse(
+        session, context, "invalid_argument", argument, NotAllowed(texts.INVALID_REQUEST), now=now
     )
-    raise NotAllowed(texts.INVALID_REQUEST)
-
-
-def require_pupils_in_scope(
-    session: Session,
-    context: AdminContext,
-    pupil_ids: list[object],
-    *,
-    now: datetime | None = None,
-) -> set[int]:
-    """Every id must be a pupil of the current school; one outsider refuses (and audits) all."""
-    wanted: set[int] = set()
-    for pupil_id in pupil_ids:
-        if not is_database_id(pupil_id):
-            refuse_argument(session, context, pupil_id, now=now)
-        assert isinstance(pupil_id, int)
-        wanted.add(pupil_id)
-    found = set(
-        session.exec(
-            select(Pupil.id).where(col(Pupil.id).in_(wanted), Pupil.school_id == context.school_id)
-        ).all()
-    )
-    if found != wanted:
-        outsiders = sorted(wanted - {i for i in found if i is not None})
-        deny(
-            session,
-            context,
-            {"reason": "pupil_not_in_school", "argument": repr(outsiders[:5])[:100]},
-            now=now,
-        )
-        raise NotFound(texts.PUPIL_NOT_IN_SCHOOL)
-    return wanted

@@ -32,7 +32,6 @@ PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
 SKIPPED_NAMES_SHOWN = 20
 CONFIRM_ABOVE = 5  # "more than a few": a class's worth asks for confirmation
-TYPE_LABELS = {AccountType.BASIS: "Basis", AccountType.GEVORDERD: "Gevorderd"}
 DOWNLOAD_TYPES = {
     AuditAction.SLIPS_DOWNLOADED: ("pdf", "application/pdf"),
     AuditAction.EXCEL_DOWNLOADED: (
@@ -62,7 +61,9 @@ def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
         name_and_stamnummer=pupil.name_and_stamnummer,
         username=pupil.username,
         password=item.password,
-        account_type=TYPE_LABELS.get(pupil.account_type, "") if pupil.account_type else "",
+        account_type=texts.ACCOUNT_TYPE_LABELS[pupil.account_type.value]
+        if pupil.account_type
+        else "",
         included=pupil.pupil_id not in excluded,
     )
 
@@ -82,7 +83,7 @@ def _issued_row(credential: IssuedCredential) -> BulkRowView:
         name_and_stamnummer=f"{credential.full_name} ({credential.stamnummer})",
         username=credential.username,
         password=credential.password,
-        account_type=TYPE_LABELS[credential.account_type],
+        account_type=texts.ACCOUNT_TYPE_LABELS[credential.account_type.value],
     )
 
 

@@ -17,7 +17,7 @@ from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
 ALL = "alle"  # Radix selects cannot hold an empty value
 STATUS_OPTIONS = [status.value for status in AccountStatus]
-TYPE_OPTIONS = {"Basis": AccountType.BASIS, "Gevorderd": AccountType.GEVORDERD}
+TYPE_OPTIONS = {label: AccountType(value) for value, label in texts.ACCOUNT_TYPE_LABELS.items()}
 
 
 class PupilListState(AuthState):
