@@ -214,18 +214,6 @@ def _expire(
     )
 
 
-def is_live(session: Session, token: object, *, now: datetime | None = None) -> bool:
-    """A quick look, without writing: could this token's session be used right now?
-
-    The full check (and its audit) is ``resolve_session``; this one guards what a browser
-    may be sent before a handler runs.
-    """
-    row = sessions.find(session, AdminSession, token)
-    if row is None:
-        return False
-    return sessions.expiry_reason(row, SessionPolicy.from_settings(), clock.now_or(now)) is None
-
-
 def resolve_session(
     session: Session, token: str | None, *, now: datetime | None = None
 ) -> AdminContext | None:

@@ -58,7 +58,7 @@ class AuthState(rx.State):
     page_error: str = ""
     logging_in: bool = False
 
-    # The session token whose data this tab's state holds (see state/session_gate.py).
+    # Whose data this tab's state holds: session and school (see state/session_gate.py).
     _gate_token: str = ""
 
     def _auth_state(self) -> AuthState:

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING, Any
 from reflex.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
-from sqlmodel import Session
 
-from leerid_app import db
-from leerid_app.services import auth
 from leerid_app.state.auth import AuthState, forget_pupil_data
+from leerid_app.state.guard import NotLoggedIn, run_as_admin
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -20,9 +18,16 @@ if TYPE_CHECKING:
 _FIELD_MARKER = "_rx_state_"
 
 
-def _is_live(token: str) -> bool:
-    with Session(db.get_read_engine()) as session:
-        return auth.is_live(session, token)
+def _owner(token: str) -> str:
+    """Whose data this tab may hold: the live session and its current school, or nobody."""
+    if not token:
+        return ""
+    try:
+        # The full check (expiry, inactive administrator, revoked school), audited as always.
+        context = run_as_admin(token, lambda _session, context: context, read_only=True)
+    except NotLoggedIn:
+        return ""
+    return f"{context.session_id}:{context.school_id}"
 
 
 def _all_subclasses(cls: type[BaseState]) -> list[type[BaseState]]:
@@ -53,14 +58,13 @@ async def guard_state(root: BaseState, event: Event) -> None:
     """Drop every substate's pupil data unless it belongs to the live session of this event."""
     auth_state = await root.get_state(AuthState)
     assert isinstance(auth_state, AuthState)
-    token = token_of(event, auth_state)
-    live = bool(token) and await asyncio.to_thread(_is_live, token)
-    # An empty gate token means nothing was kept since the last wipe (or ever).
-    if not live or (auth_state._gate_token and token != auth_state._gate_token):
+    owner = await asyncio.to_thread(_owner, token_of(event, auth_state))
+    # An empty gate value means nothing was kept since the last wipe (or ever).
+    if not owner or (auth_state._gate_token and owner != auth_state._gate_token):
         for cls in _all_subclasses(AuthState):
             await root.get_state(cls)  # loaded, so that the reset reaches it (Redis loads lazily)
         forget_pupil_data(auth_state)
-    auth_state._gate_token = token if live else ""
+    auth_state._gate_token = owner
 
 
 class SessionGate(Middleware):

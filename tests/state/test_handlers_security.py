@@ -135,6 +135,9 @@ def outsider(request: pytest.FixtureRequest, demo_db: DemoDb, tree: StateTree) -
     if request.param == ADMIN:
         result = tree.run(AuthState.switch_school, demo_db.gent_id)
         assert redirect_paths(result) == [routes.PUPILS]
+        # The redirect's page load: the tab's state now belongs to GENT (the session gate
+        # drops whatever it held of the old school), so what a test plants next stays.
+        tree.run(PupilListState.load)
     assert demo_db.current_school_of(token) == demo_db.gent_id
     return Outsider(username=request.param, token=token)
 

@@ -102,3 +102,33 @@ def test_the_result_page_checks_the_session_before_showing_a_result(
     spec = asyncio.run(result)
     assert spec is not None  # off to the login page
     assert bulk._issued == [] and bulk.result_page == []
+
+
+def test_a_school_switch_elsewhere_drops_the_old_schools_data(
+    demo_db: DemoDb, tree: StateTree, new_tree: Callable[[], StateTree]
+) -> None:
+    tab = _prepare_tab(demo_db, tree, with_result=True)
+    passwords = _result_passwords(tree)
+    other = new_tree()
+    other.get(AuthState).session_token = tab.token
+    other.run(AuthState.switch_school, demo_db.gent_id)
+
+    snapshot = tree.hydrate({COOKIE: tab.token})
+
+    assert _leaks(snapshot, passwords, tree) == []
+    assert tree.get(BulkState)._issued == []
+
+
+def test_a_revoked_school_drops_its_data(demo_db: DemoDb, tree: StateTree) -> None:
+    from leerid_app.services import admins
+    from leerid_app.services.demo import DEMO_SCHOOL
+
+    tab = _prepare_tab(demo_db, tree, with_result=True)
+    passwords = _result_passwords(tree)
+    with demo_db.session() as session:
+        admins.revoke_school(session, "beheerder", DEMO_SCHOOL)
+        session.commit()
+
+    snapshot = tree.hydrate({COOKIE: tab.token})
+
+    assert _leaks(snapshot, passwords, tree) == []
