@@ -210,7 +210,10 @@ async def hash_passwords(
     """
     loop = asyncio.get_running_loop()
     pool = executor or hashing_pool()
-    in_flight = asyncio.Semaphore(2 * get_settings().hash_workers)
+    # The window follows the pool actually used (not the settings: a machine with 32 cores
+    # and a small pool would otherwise let one run queue 64 hashes ahead of everyone).
+    workers = getattr(pool, "_max_workers", None) or get_settings().hash_workers
+    in_flight = asyncio.Semaphore(2 * workers)
 
     async def hash_one(password: str) -> str:
         async with in_flight:
