@@ -243,6 +243,7 @@ EMAIL_LINKED_NO_NEW_PASSWORD = (
 NO_EMAIL_LINKED = "Aan dit LeerID is geen e-mailadres gekoppeld."
 EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
 NOTHING_CHANGED = "Er is niets gewijzigd."
+REMOVE_EMAIL_NEEDS_PASSWORD = "Bij het verwijderen van het e-mailadres hoort een nieuw wachtwoord."
 NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
 
 # Bulk work (services/bulk.py).

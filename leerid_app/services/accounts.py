@@ -60,6 +60,15 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def new_password_allowed(*, email_linked: bool, removing_email: bool) -> bool:
+    """Whether the school may give a new password (the one home of this rule of the manual).
+
+    While an e-mail address is linked the pupil manages the account; only removing the
+    address, which issues a new password at once, brings it back to the school.
+    """
+    return not email_linked or removing_email
+
+
 def mask_email(email: str) -> str:
     """First and last character of the local part, five stars between: ``t*****s@ond.be``.
 
@@ -252,9 +261,11 @@ def change_credentials(
             raise DomainError(MSG_NO_EMAIL)
         if not change.new_password:
             # The manual: removing the e-mail generates a new password at that moment.
-            raise DomainError("Bij het verwijderen van het e-mailadres hoort een nieuw wachtwoord.")
+            raise DomainError(texts.REMOVE_EMAIL_NEEDS_PASSWORD)
         account.email = None
-    elif change.new_password and account.email:
+    elif change.new_password and not new_password_allowed(
+        email_linked=bool(account.email), removing_email=False
+    ):
         raise NotAllowed(MSG_EMAIL_LINKED)
 
     if change.new_password and not is_generated_password(account.account_type, change.new_password):

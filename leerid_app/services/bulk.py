@@ -22,6 +22,7 @@ from leerid_app.services.accounts import (
     flush_or_conflict,
     issued_credential,
     mask_email,
+    new_password_allowed,
     password_type_for,
     set_generated_password,
 )
@@ -135,7 +136,7 @@ def plan_renewal(
         row = _bulk_pupil(pupil, account)
         if account is None:
             without_account.append(row)
-        elif account.email:
+        elif not new_password_allowed(email_linked=bool(account.email), removing_email=False):
             email_linked.append(row)
         else:
             password = passwords.generate_password(account.account_type, rng)

@@ -217,6 +217,13 @@ class EditCredentialsState(PupilDetailState):
         self.new_password = ""
         self.remove_email_pending = False
 
+    @rx.var
+    def can_generate_password(self) -> bool:
+        """`genereer nieuw wachtwoord` is allowed (accounts.new_password_allowed)."""
+        return self.pupil.has_account and accounts.new_password_allowed(
+            email_linked=bool(self.pupil.masked_email), removing_email=self.remove_email_pending
+        )
+
     @rx.event
     def load_edit(self) -> rx.event.EventSpec | None:
         """on_load of the edit page."""
@@ -250,9 +257,7 @@ class EditCredentialsState(PupilDetailState):
     @rx.event
     def generate_password(self) -> None:
         """`genereer nieuw wachtwoord`: each click shows another one; nothing is saved yet."""
-        if not self.pupil.has_account or (
-            self.pupil.masked_email and not self.remove_email_pending
-        ):
+        if not self.can_generate_password:
             self.page_error = accounts.MSG_EMAIL_LINKED if self.pupil.masked_email else ""
             return
         account_type = AccountType.GEVORDERD if self.pupil.is_advanced else AccountType.BASIS
