@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -41,6 +43,27 @@ class AuthResult:
     def ok(self) -> bool:
         """Whether the attempt logged the administrator in."""
         return self.administrator_id is not None and self.error is None
+
+
+class _BusyLog:
+    """One warning per minute with a count: a flood must not flood the log as well."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._refused = 0
+        self._logged_at = float("-inf")
+
+    def note(self) -> None:
+        with self._lock:
+            self._refused += 1
+            now = time.monotonic()
+            if now - self._logged_at < 60:
+                return
+            refused, self._refused, self._logged_at = self._refused, 0, now
+        log.warning("global login work limit reached: %d attempts refused", refused)
+
+
+_busy_log = _BusyLog()
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +125,7 @@ def authenticate(
     hashing = get_password_hashing()
 
     if not client.trusted and not throttle.work_limit().try_acquire(ADMIN_REALM):
-        log.warning("administrator login refused: global login work limit reached")
+        _busy_log.note()
         return AuthResult(None, texts.LOGIN_BUSY, 1.0)
 
     def audit_failure(reason: str) -> None:
