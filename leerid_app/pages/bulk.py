@@ -139,55 +139,54 @@ def plan_view() -> rx.Component:
     )
 
 
-def confirm_dialog() -> rx.Component:
-    """Asks before more than a few accounts change, naming the number."""
-    renew = S.mode == RENEW
+def _question(
+    title: str | rx.Var,
+    description: str | rx.Var,
+    cancel: rx.Component,
+    action: rx.Component,
+    is_open: rx.Var,
+) -> rx.Component:
+    """A confirmation the server opens (``is_open``): a question, a way back, a way on."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(renew, texts.CONFIRM_RENEW_TITLE, texts.CONFIRM_ACTIVATE_TITLE)
-            ),
-            rx.alert_dialog.description(S.confirm_text),
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description),
             rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        texts.CONFIRM_CANCEL,
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=S.cancel_confirmation,
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button(S.confirm_button, on_click=S.save(True), id="confirm-save")
-                ),
+                rx.alert_dialog.cancel(cancel),
+                rx.alert_dialog.action(action),
                 spacing="3",
                 justify="end",
                 margin_top="1em",
             ),
         ),
-        open=S.confirm_count > 0,
+        open=is_open,
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    """Asks before more than a few accounts change, naming the number."""
+    return _question(
+        rx.cond(S.mode == RENEW, texts.CONFIRM_RENEW_TITLE, texts.CONFIRM_ACTIVATE_TITLE),
+        S.confirm_text,
+        rx.button(
+            texts.CONFIRM_CANCEL,
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.cancel_confirmation,
+        ),
+        rx.button(S.confirm_button, on_click=S.save(True), id="confirm-save"),
+        S.confirm_count > 0,
     )
 
 
 def leave_dialog() -> rx.Component:
     """`Klaar` before any download: the passwords would be lost, so ask."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(texts.LEAVE_TITLE),
-            rx.alert_dialog.description(texts.LEAVE_WARNING),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(texts.STAY, variant="soft", color_scheme="gray", on_click=S.stay)
-                ),
-                rx.alert_dialog.action(
-                    rx.button(texts.LEAVE_ANYWAY, color_scheme="red", on_click=S.finish(True))
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1em",
-            ),
-        ),
-        open=S.leave_warning,
+    return _question(
+        texts.LEAVE_TITLE,
+        texts.LEAVE_WARNING,
+        rx.button(texts.STAY, variant="soft", color_scheme="gray", on_click=S.stay),
+        rx.button(texts.LEAVE_ANYWAY, color_scheme="red", on_click=S.finish(True)),
+        S.leave_warning,
     )
 
 
