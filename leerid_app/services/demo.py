@@ -19,7 +19,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import admins, passwords, usernames
+from leerid_app.services import admins, clock, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
@@ -411,7 +411,7 @@ def seed_demo(
     """Fill an empty database with the demo; does nothing when the demo school exists."""
     if session.execute(select(School.id).where(School.name == DEMO_SCHOOL)).first():
         return False
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     hashing = hashing or get_password_hashing()
 
     # The second school first, so its Butrint Boeren owns `butrint.boeren` as in the manual.
