@@ -65,6 +65,7 @@ bench: setup
 	$(PY) -m benchmarks.bench_exports
 	$(PY) -m benchmarks.bench_import
 	$(PY) -m benchmarks.fuzz_import
+	$(PY) -m benchmarks.bench_login_limit
 
 clean:
 	rm -rf .web .states

@@ -4,7 +4,7 @@ import os
 
 import reflex as rx
 
-from leerid_app.settings import DEFAULT_DB_URL
+from leerid_app.settings import DEFAULT_DB_URL, get_settings
 
 # Plain-text passwords live in state while a result is shown, so Reflex's default DISK state
 # manager (pickles to .states/) is not allowed. With REFLEX_REDIS_URL set (several workers),
@@ -14,6 +14,8 @@ config = rx.Config(
     db_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DB_URL),
     state_manager_mode="redis" if os.environ.get("REFLEX_REDIS_URL") else "memory",
     redis_token_expiration=3600,
+    # Only the app's own pages may call it (Reflex's default echoes any origin).
+    cors_allowed_origins=get_settings().allowed_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     default_color_mode="light",

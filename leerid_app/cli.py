@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from leerid_app.db import session_scope
-from leerid_app.services import auth
+from leerid_app.services import admins
 from leerid_app.services.errors import DomainError
 
 
@@ -34,7 +34,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def _create_admin(args: argparse.Namespace) -> None:
     password = _read_password(args)
     with session_scope() as session:
-        administrator = auth.create_administrator(session, args.username, args.name, password)
+        administrator = admins.create_administrator(session, args.username, args.name, password)
         username = administrator.username
     print(f"Created administrator {username}.")
 
@@ -42,27 +42,27 @@ def _create_admin(args: argparse.Namespace) -> None:
 def _set_password(args: argparse.Namespace) -> None:
     password = _read_password(args)
     with session_scope() as session:
-        auth.set_administrator_password(session, args.username, password)
+        admins.set_administrator_password(session, args.username, password)
     print(f"Password changed for {args.username}; their open sessions were ended.")
 
 
 def _grant(args: argparse.Namespace) -> None:
     with session_scope() as session:
-        school = auth.grant_school(session, args.username, args.school)
+        school = admins.grant_school(session, args.username, args.school)
         name = school.name
     print(f"{args.username} now administers {name}.")
 
 
 def _revoke(args: argparse.Namespace) -> None:
     with session_scope() as session:
-        school = auth.revoke_school(session, args.username, args.school)
+        school = admins.revoke_school(session, args.username, args.school)
         name = school.name
     print(f"{args.username} no longer administers {name}.")
 
 
 def _list_admins(_args: argparse.Namespace) -> None:
     with session_scope() as session:
-        administrators = auth.list_administrators(session)
+        administrators = admins.list_administrators(session)
     if not administrators:
         print("No administrators.")
     for administrator in administrators:
@@ -73,8 +73,8 @@ def _list_admins(_args: argparse.Namespace) -> None:
 
 def _list_schools(_args: argparse.Namespace) -> None:
     with session_scope() as session:
-        schools = auth.list_schools(session)
-        numbers = auth.school_numbers(session)
+        schools = admins.list_schools(session)
+        numbers = admins.school_numbers(session)
     if not schools:
         print("No schools.")
     for school in schools:

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from leerid_app import routes, texts
+from leerid_app import redaction, routes, texts
+from leerid_app.http_headers import security_headers
 from leerid_app.pages.bulk import bulk_page
 from leerid_app.pages.imports import import_page
 from leerid_app.pages.logbook import logbook_page
@@ -15,8 +16,13 @@ from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.session_gate import SessionGate
 
-app = rx.App()
+redaction.install()  # before anything logs: no payload, token or cookie in any log line
+
+app = rx.App(api_transformer=security_headers)
+# First, before any handler: no pupil data or password goes to a tab without a live session.
+app.add_middleware(SessionGate(), index=0)
 
 # Plain-text passwords are dropped as soon as the administrator leaves the page showing them.
 FORGET_PASSWORDS = [BulkState.discard, EditCredentialsState.discard]

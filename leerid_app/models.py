@@ -175,17 +175,22 @@ class AdminSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed-login counter per login name, known or not, so both look the same from outside."""
+    """Failed-login counter per (login name, client), known name or not, so both look the same.
+
+    ``client_key`` is a device or network address, or ``*`` for the row all untrusted clients
+    of a name share (see services/identity/throttle.py).
+    """
 
     __tablename__ = "login_throttle"
     __table_args__ = (
-        UniqueConstraint("realm", "login_key", name="uq_login_throttle_key"),
+        UniqueConstraint("realm", "login_key", "client_key", name="uq_login_throttle_client"),
         {"extend_existing": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
     realm: str = Field(max_length=20)  # "admin" or "pupil"
     login_key: str = Field(max_length=120)
+    client_key: str = Field(default="*", max_length=80)
     failures: int = 0
     blocked_until: datetime | None = Field(default=None, sa_column=utc_datetime_column())
     last_failure_at: datetime | None = Field(default=None, sa_column=utc_datetime_column())

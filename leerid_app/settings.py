@@ -42,8 +42,27 @@ class Settings(BaseSettings):
     login_free_attempts: int = Field(default=3, ge=1)
     login_base_delay_seconds: float = Field(default=2.0, gt=0)
     login_max_delay_seconds: float = Field(default=300.0, gt=0)
+    # All untrusted clients of one name together: more allowance, the same doubling and cap.
+    login_name_free_attempts: int = Field(default=10, ge=1)
+    # Login attempts per second per realm over all names and clients (each costs an argon2
+    # verification); "memory://" per worker, or a redis:// URI to share it between workers.
+    login_work_per_second: int = Field(default=10, ge=1)
+    login_limit_storage: str = "memory://"
 
     page_size: int = Field(default=50, ge=5, le=200)
+
+    # Where browsers reach the app: the only origin allowed to talk to it (CORS and the
+    # websocket), and with https:// the session cookie is Secure and HSTS is sent.
+    public_url: str = "http://localhost:3000"
+    # More origins, comma-separated (e.g. "http://127.0.0.1:3000" next to localhost).
+    extra_origins: str = ""
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins allowed by CORS and the websocket: the public URL's, plus any extra."""
+        origins = [self.public_url.rstrip("/")]
+        origins += [o.strip().rstrip("/") for o in self.extra_origins.split(",") if o.strip()]
+        return list(dict.fromkeys(origins))
 
 
 @lru_cache(maxsize=1)

@@ -234,3 +234,146 @@ IMPORT_DONE = (
 IMPORT_TO_LIST = "Naar de leerlingenlijst"
 IMPORT_ANOTHER = "Importeer een ander bestand"
 IMPORT_SCHOOL_CHANGED = "De instelling is intussen gewijzigd. Kies het bestand opnieuw."
+# Login, sessions and scope (services/auth.py, services/scope.py, services/admins.py).
+LOGIN_FAILED = "Onjuiste gebruikersnaam of wachtwoord."
+LOGIN_THROTTLED = "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {seconds} seconden."
+LOGIN_BUSY = (
+    "Er worden nu te veel aanmeldpogingen verwerkt. Probeer het over enkele seconden opnieuw."
+)
+SESSION_EXPIRED = "Je sessie is verlopen. Meld je opnieuw aan."
+NOT_SCHOOL_ADMIN = "Je bent geen beheerder van deze instelling."
+INVALID_REQUEST = "Ongeldige aanvraag."
+PUPIL_NOT_IN_SCHOOL = "Deze leerling bestaat niet in je instelling."
+ADMIN_PASSWORD_TOO_SHORT = "Het wachtwoord moet minstens {count} tekens lang zijn."
+ADMIN_PASSWORD_TOO_LONG = "Het wachtwoord mag hoogstens {count} tekens lang zijn."
+ADMIN_UNKNOWN = "Beheerder '{username}' bestaat niet."
+ADMIN_USERNAME_RULES = (
+    "De gebruikersnaam moet 3 tot 80 tekens lang zijn en mag alleen kleine letters, "
+    "cijfers, punten, liggende streepjes en koppeltekens bevatten."
+)
+ADMIN_NAME_RULES = "De naam moet 1 tot {count} gewone tekens lang zijn."
+ADMIN_USERNAME_TAKEN = "De gebruikersnaam '{username}' is al in gebruik."
+ADMIN_ALREADY_HAS_SCHOOL = "Beheerder '{username}' beheert '{school}' al."
+ADMIN_DOES_NOT_HAVE_SCHOOL = "Beheerder '{username}' beheert '{school}' niet."
+SCHOOL_UNKNOWN = "Instelling '{school}' bestaat niet."
+
+# Usernames (services/usernames.py).
+USERNAME_EMPTY = "Vul een gebruikersnaam in."
+USERNAME_TOO_LONG = "De gebruikersnaam mag niet langer zijn dan {count} karakters."
+USERNAME_AT_SIGN = "De gebruikersnaam mag geen '@-teken' bevatten."
+USERNAME_WHITESPACE = "De gebruikersnaam mag geen spaties bevatten."
+USERNAME_CHARACTERS = (
+    "De gebruikersnaam mag alleen kleine letters zonder accenten (a-z), cijfers, punten (.), "
+    "liggende streepjes (_) en koppeltekens (-) bevatten. Hij begint en eindigt met een letter "
+    "of cijfer, en twee van die leestekens staan nooit naast elkaar."
+)
+USERNAME_TAKEN = "Deze gebruikersnaam bestaat al. Kies een andere gebruikersnaam."
+
+# Careless clicks (issue 8): confirm many replacements, warn before leaving unsaved passwords.
+CONFIRM_RENEW_TITLE = "Wachtwoorden vervangen?"
+CONFIRM_RENEW = (
+    "Je geeft {count} LeerID's een nieuw wachtwoord. Hun huidige wachtwoorden werken daarna "
+    "niet meer."
+)
+CONFIRM_ACTIVATE_TITLE = "LeerID's aanmaken?"
+CONFIRM_ACTIVATE = "Je maakt {count} nieuwe LeerID's aan."
+CONFIRM_RENEW_BUTTON = "Ja, vervang {count} wachtwoorden"
+CONFIRM_ACTIVATE_BUTTON = "Ja, maak {count} LeerID's aan"
+CONFIRM_CANCEL = "Annuleren"
+SELECTED_HIDDEN = "(waarvan {count} niet zichtbaar met de huidige filters)"
+DOWNLOADED = "Gedownload"
+LEAVE_WARNING = (
+    "Je hebt de nieuwe wachtwoorden nog niet gedownload. Als je deze pagina verlaat, zijn ze "
+    "niet meer op te vragen. Toch verlaten?"
+)
+LEAVE_TITLE = "Nog niets gedownload"
+LEAVE_ANYWAY = "Toch verlaten"
+STAY = "Blijven"
+
+# Pupils whose enrollment ended: Inactief, and never activated.
+ENROLLMENT_ENDED = (
+    "De inschrijving van deze leerling is beëindigd op {date}: er wordt geen LeerID aangemaakt."
+)
+SKIPPED_ENROLLMENT_ENDED = "Inschrijving beëindigd, geen LeerID aangemaakt: {names}"
+
+# One label per account type, everywhere (list, bulk tables, Excel, filters).
+ACCOUNT_TYPE_LABELS = {"basis": "Basis", "gevorderd": "Gevorderd"}
+
+# One pupil's LeerID (services/accounts.py).
+ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
+NO_ACCOUNT_YET = "Deze leerling heeft nog geen LeerID."
+EMAIL_LINKED_NO_NEW_PASSWORD = (
+    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres. "
+    "Verwijder eerst het e-mailadres."
+)
+NO_EMAIL_LINKED = "Aan dit LeerID is geen e-mailadres gekoppeld."
+EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
+NOTHING_CHANGED = "Er is niets gewijzigd."
+REMOVE_EMAIL_NEEDS_PASSWORD = "Bij het verwijderen van het e-mailadres hoort een nieuw wachtwoord."
+NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
+
+# Bulk work (services/bulk.py).
+BULK_TOO_MANY = "Selecteer ten hoogste {count} leerlingen tegelijk."
+BULK_NOTHING_TO_DO = "Er zijn geen LeerID's om aan te passen."
+BULK_CHANGED_MEANWHILE = (
+    "Sommige LeerID's zijn intussen gewijzigd. Er is niets bewaard; probeer het opnieuw."
+)
+
+# Downloads (services/exports/).
+SLIP_WARNING = (
+    "Indien je denkt dat iemand anders jouw LeerID gebruikt, contacteer dan zo snel mogelijk "
+    "je LeerID-beheerder."
+)
+SLIP_USERNAME_LABEL = "Gebruikersnaam: "
+SLIP_PASSWORD_LABEL = "Wachtwoord: "
+EXCEL_COLUMNS = (
+    "Stamnummer",
+    "Voornaam",
+    "Achternaam",
+    "LeerID Gebruikersnaam",
+    "LeerID Wachtwoord",
+    "Administratieve groep",
+    "Geslacht",
+    "Geboortedatum",
+    "Accounttype",
+)
+
+# The Logboek (services/audit.py): actions and detail keys are stored in English.
+AUDIT_ACTION_LABELS = {
+    "login": "Aangemeld",
+    "login_failed": "Mislukte aanmelding",
+    "logout": "Afgemeld",
+    "session_expired": "Sessie verlopen",
+    "school_switched": "Instelling gewijzigd",
+    "access_denied": "Toegang geweigerd",
+    "account_activated": "LeerID geactiveerd",
+    "username_changed": "Gebruikersnaam gewijzigd",
+    "password_renewed": "Nieuw wachtwoord",
+    "email_removed": "E-mailadres verwijderd",
+    "bulk_passwords_renewed": "Bulk: nieuwe wachtwoorden",
+    "bulk_accounts_activated": "Bulk: LeerID's geactiveerd",
+    "slips_downloaded": "PDF gedownload",
+    "excel_downloaded": "Excel gedownload",
+    "change_refused": "Niet gewijzigd: intussen gewijzigd",
+    "pupils_imported": "Leerlingen geïmporteerd",
+}
+AUDIT_DETAIL_LABELS = {
+    "bulk": "bulk",
+    "count": "aantal",
+    "from": "van",
+    "to": "naar",
+    "type": "type",
+    "username": "gebruikersnaam",
+    "reason": "reden",
+    "school_id": "instelling",
+    "argument": "argument",
+    "refused": "geweigerd",
+    "planned_username": "geplande gebruikersnaam",
+    "new": "nieuw",
+    "changed": "gewijzigd",
+    "ended": "einde inschrijving",
+    "unchanged": "ongewijzigd",
+    "file": "bestand",
+}
+YES = "ja"
+NO = "nee"

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from leerid_app import models  # noqa: F401  (registers the tables)
 from leerid_app.db import make_engine
+from leerid_app.services.identity import throttle
 from tests.pg_cluster import PgCluster, start_cluster
 
 
@@ -47,6 +48,12 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the fresh database; the test commits what it wants kept."""
     with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
+
+
+@pytest.fixture(autouse=True)
+def generous_login_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests log in far faster than people do; the global limit has tests of its own."""
+    monkeypatch.setattr(throttle, "_work_limit", throttle.WorkLimit(100_000))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -127,15 +127,128 @@ def plan_view() -> rx.Component:
             ),
             rx.button(
                 texts.SAVE_AND_PRINT,
-                on_click=S.save,
+                on_click=S.save(False),
                 loading=S.running,
                 disabled=S.running | (S.planned_included == 0),
             ),
             spacing="3",
         ),
         rx.cond((S.mode == RENEW) & (S.linked_total > 0), linked_table()),
+        confirm_dialog(),
         spacing="4",
         width="100%",
+    )
+
+
+def _question(
+    title: str | rx.Var,
+    description: str | rx.Var,
+    cancel: rx.Component,
+    action: rx.Component,
+    is_open: rx.Var,
+) -> rx.Component:
+    """A confirmation the server opens (``is_open``): a question, a way back, a way on."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description),
+            rx.flex(
+                rx.alert_dialog.cancel(cancel),
+                rx.alert_dialog.action(action),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=is_open,
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    """Asks before more than a few accounts change, naming the number."""
+    return _question(
+        rx.cond(S.mode == RENEW, texts.CONFIRM_RENEW_TITLE, texts.CONFIRM_ACTIVATE_TITLE),
+        S.confirm_text,
+        rx.button(
+            texts.CONFIRM_CANCEL,
+            variant="soft",
+            color_scheme="gray",
+            on_click=S.cancel_confirmation,
+        ),
+        rx.button(S.confirm_button, on_click=S.save(True), id="confirm-save"),
+        S.confirm_count > 0,
+    )
+
+
+def leave_dialog() -> rx.Component:
+    """`Klaar` before any download: the passwords would be lost, so ask."""
+    return _question(
+        texts.LEAVE_TITLE,
+        texts.LEAVE_WARNING,
+        rx.button(texts.STAY, variant="soft", color_scheme="gray", on_click=S.stay),
+        rx.button(texts.LEAVE_ANYWAY, color_scheme="red", on_click=S.finish(True)),
+        S.leave_warning,
+    )
+
+
+def leave_guard() -> rx.Component:
+    """Warns before the result is left by a link, the back button, a reload or closing the tab.
+
+    The flag lives in the page (data-active); a small script, installed once, asks the
+    browser's own confirmation while it is set.
+    """
+    return rx.fragment(
+        rx.el.div(
+            id="leave-guard",
+            data_active=rx.cond(S.guard_leaving, "1", "0"),
+            data_message=texts.LEAVE_WARNING,
+            hidden=True,
+        ),
+        rx.script(LEAVE_GUARD_SCRIPT),
+    )
+
+
+LEAVE_GUARD_SCRIPT = """
+(function () {
+  if (window.__leeridLeaveGuard) { return; }
+  window.__leeridLeaveGuard = true;
+  const guard = () => document.getElementById("leave-guard");
+  const active = () => guard() !== null && guard().dataset.active === "1";
+  const message = () => guard().dataset.message;
+  window.addEventListener("beforeunload", (event) => {
+    if (active()) { event.preventDefault(); event.returnValue = message(); }
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (link === null || !active() || link.hasAttribute("download")) { return; }
+    if (!window.confirm(message())) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+  // The back button: a second entry for this page, so going back first lands here again.
+  let armed = false;
+  const arm = () => {
+    if (active() && !armed) { history.pushState(history.state, "", location.href); armed = true; }
+    if (!active()) { armed = false; }
+  };
+  new MutationObserver(arm).observe(document.documentElement, {
+    subtree: true, attributes: true, attributeFilter: ["data-active"], childList: true,
+  });
+  window.addEventListener("popstate", (event) => {
+    if (!armed || !active()) { return; }
+    armed = false;
+    if (window.confirm(message())) { history.back(); } else { arm(); }
+    event.stopImmediatePropagation();
+  }, true);
+})();
+"""
+
+
+def _download_button(label: str, icon: str, handler, done, **props) -> rx.Component:
+    return rx.button(
+        rx.cond(done, rx.icon("check"), rx.icon(icon)),
+        label,
+        rx.cond(done, rx.badge(texts.DOWNLOADED, color_scheme="green"), rx.fragment()),
+        on_click=handler,
+        **props,
     )
 
 
@@ -184,11 +297,12 @@ def result_view() -> rx.Component:
         rx.cond(
             S.result_total > 0,
             rx.hstack(
-                rx.button(rx.icon("file-text"), texts.DOWNLOAD_PDF, on_click=S.download_pdf),
-                rx.button(
-                    rx.icon("sheet"),
+                _download_button(texts.DOWNLOAD_PDF, "file-text", S.download_pdf, S.pdf_downloaded),
+                _download_button(
                     texts.DOWNLOAD_EXCEL,
-                    on_click=S.download_excel,
+                    "sheet",
+                    S.download_excel,
+                    S.excel_downloaded,
                     variant="outline",
                 ),
                 spacing="3",
@@ -219,7 +333,9 @@ def result_view() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.button(texts.DONE, variant="soft", on_click=S.cancel),
+        rx.button(texts.DONE, variant="soft", on_click=S.finish(False)),
+        leave_dialog(),
+        leave_guard(),
         spacing="4",
         width="100%",
     )

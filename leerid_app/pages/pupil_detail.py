@@ -97,11 +97,18 @@ def account_card() -> rx.Component:
             ),
             rx.hstack(
                 rx.vstack(
-                    field(texts.ACCOUNT_STATUS, texts.NO_ACCOUNT),
+                    field(texts.ACCOUNT_STATUS, P.status),
+                    rx.cond(
+                        P.status_line != "",
+                        rx.text(P.status_line, size="2", color_scheme="gray", id="status-line"),
+                    ),
                     spacing="1",
                 ),
                 rx.spacer(),
-                rx.button(texts.ACTIVATE_ONE, on_click=PupilDetailState.activate),
+                rx.cond(
+                    P.can_activate,
+                    rx.button(texts.ACTIVATE_ONE, on_click=PupilDetailState.activate),
+                ),
                 width="100%",
                 align="center",
             ),

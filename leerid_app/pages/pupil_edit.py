@@ -76,7 +76,7 @@ def credentials_form() -> rx.Component:
                     variant="outline",
                     size="1",
                     on_click=S.generate_password,
-                    disabled=(P.masked_email != "") & ~S.remove_email_pending,
+                    disabled=~S.can_generate_password,
                 ),
                 align="center",
                 spacing="3",

@@ -173,6 +173,10 @@ def selection_bar() -> rx.Component:
                 rx.text.strong(PupilListState.selected_count),
                 id="selected-count",
             ),
+            rx.cond(
+                PupilListState.selected_hidden_text != "",
+                rx.text(PupilListState.selected_hidden_text, id="selected-hidden"),
+            ),
             rx.button(
                 rx.text("Selecteer alle ", PupilListState.total, " leerlingen"),
                 variant="outline",

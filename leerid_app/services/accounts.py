@@ -5,31 +5,32 @@ from __future__ import annotations
 import calendar
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services import audit, credentials, passwords, usernames, versions
+from leerid_app.services import audit, clock, credentials, passwords, usernames, versions
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
-from leerid_app.services.errors import DomainError, NotAllowed, NotFound, UsernameTaken
+from leerid_app.services.dates import dutch_date
+from leerid_app.services.errors import DomainError, NotAllowed, UsernameTaken
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.pupils import enrollment_ended
+from leerid_app.services.scope import pupil_in_school
 from leerid_app.services.versions import StaleAccount
 
-MSG_PUPIL_NOT_FOUND = "Deze leerling bestaat niet in je instelling."
-MSG_ALREADY_ACTIVE = "Deze leerling heeft al een LeerID."
-MSG_NO_ACCOUNT = "Deze leerling heeft nog geen LeerID."
-MSG_EMAIL_LINKED = (
-    "Je kan geen nieuw wachtwoord genereren voor LeerID's met een gekoppeld e-mailadres. "
-    "Verwijder eerst het e-mailadres."
-)
-MSG_NO_EMAIL = "Aan dit LeerID is geen e-mailadres gekoppeld."
-MSG_EMAIL_ONLY_ADVANCED = "Enkel een gevorderd LeerID kan een e-mailadres hebben."
-MSG_NOTHING_CHANGED = "Er is niets gewijzigd."
-MSG_NOT_GENERATED = "Dit wachtwoord is niet gegenereerd. Genereer een nieuw wachtwoord."
+# The Dutch messages live in texts.py; these names are what callers and tests refer to.
+MSG_ALREADY_ACTIVE = texts.ALREADY_ACTIVE
+MSG_NO_ACCOUNT = texts.NO_ACCOUNT_YET
+MSG_EMAIL_LINKED = texts.EMAIL_LINKED_NO_NEW_PASSWORD
+MSG_NO_EMAIL = texts.NO_EMAIL_LINKED
+MSG_EMAIL_ONLY_ADVANCED = texts.EMAIL_ONLY_ADVANCED
+MSG_NOTHING_CHANGED = texts.NOTHING_CHANGED
+MSG_NOT_GENERATED = texts.NOT_GENERATED
 
 # An advanced pupil gets one month to replace a generated password by their own.
 PASSWORD_CHANGE_MONTHS = 1
@@ -58,6 +59,15 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def new_password_allowed(*, email_linked: bool, removing_email: bool) -> bool:
+    """Whether the school may give a new password (the one home of this rule of the manual).
+
+    While an e-mail address is linked the pupil manages the account; only removing the
+    address, which issues a new password at once, brings it back to the school.
+    """
+    return not email_linked or removing_email
 
 
 def mask_email(email: str) -> str:
@@ -133,14 +143,6 @@ def set_generated_password(account: LeerIDAccount, password_hash: str, *, now: d
         setattr(account, name, value)
 
 
-def load_pupil_in_school(session: Session, *, school_id: int, pupil_id: int) -> Pupil:
-    """The pupil, or NotFound when it does not exist in this school."""
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None or pupil.school_id != school_id:
-        raise NotFound(MSG_PUPIL_NOT_FOUND)
-    return pupil
-
-
 def account_of(
     session: Session, pupil_id: int, *, for_update: bool = False
 ) -> LeerIDAccount | None:
@@ -175,11 +177,13 @@ def activate_account(
     rng: random.Random = passwords.SYSTEM_RANDOM,
 ) -> IssuedCredential:
     """Give a pupil without account a LeerID of the type their education level implies."""
-    now = now or datetime.now(UTC)
-    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    now = clock.now_or(now)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     usernames.lock_allocation(session)
     if account_of(session, pupil_id) is not None:
         raise DomainError(MSG_ALREADY_ACTIVE)
+    if enrollment_ended(pupil.enrollment_end, clock.school_day(now)):
+        raise DomainError(texts.ENROLLMENT_ENDED.format(date=dutch_date(pupil.enrollment_end)))
     account_type = account_type_for(pupil.education_level)
     password = passwords.generate_password(account_type, rng)
     account = LeerIDAccount(
@@ -249,8 +253,8 @@ def change_credentials(
     LeerID since (another administrator, a bulk run, the pupil), nothing is saved and
     StaleAccount says who, so the slip printed now can never be silently outdated.
     """
-    now = now or datetime.now(UTC)
-    pupil = load_pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
+    now = clock.now_or(now)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     if change.username is not None:
         usernames.lock_allocation(session)
     # Locked until commit (SQLite: the write lock is held from BEGIN), so check and write
@@ -275,9 +279,11 @@ def change_credentials(
             raise DomainError(MSG_NO_EMAIL)
         if not change.new_password:
             # The manual: removing the e-mail generates a new password at that moment.
-            raise DomainError("Bij het verwijderen van het e-mailadres hoort een nieuw wachtwoord.")
+            raise DomainError(texts.REMOVE_EMAIL_NEEDS_PASSWORD)
         account.email = None
-    elif change.new_password and account.email:
+    elif change.new_password and not new_password_allowed(
+        email_linked=bool(account.email), removing_email=False
+    ):
         raise NotAllowed(MSG_EMAIL_LINKED)
 
     if change.new_password and not is_generated_password(account.account_type, change.new_password):

@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import event, func, insert
@@ -14,7 +14,9 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
 
+from leerid_app import texts
 from leerid_app.models import AuditEvent, Pupil
+from leerid_app.services import clock
 from leerid_app.services.text import LIKE_ESCAPE, escape_like, search_words
 
 
@@ -42,22 +44,7 @@ class AuditAction(StrEnum):
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
-    AuditAction.LOGIN: "Aangemeld",
-    AuditAction.LOGIN_FAILED: "Mislukte aanmelding",
-    AuditAction.LOGOUT: "Afgemeld",
-    AuditAction.SESSION_EXPIRED: "Sessie verlopen",
-    AuditAction.SCHOOL_SWITCHED: "Instelling gewijzigd",
-    AuditAction.ACCESS_DENIED: "Toegang geweigerd",
-    AuditAction.ACCOUNT_ACTIVATED: "LeerID geactiveerd",
-    AuditAction.USERNAME_CHANGED: "Gebruikersnaam gewijzigd",
-    AuditAction.PASSWORD_RENEWED: "Nieuw wachtwoord",
-    AuditAction.EMAIL_REMOVED: "E-mailadres verwijderd",
-    AuditAction.BULK_PASSWORDS_RENEWED: "Bulk: nieuwe wachtwoorden",
-    AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
-    AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
-    AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
-    AuditAction.CHANGE_REFUSED: "Niet gewijzigd: intussen gewijzigd",
-    AuditAction.PUPILS_IMPORTED: "Leerlingen geïmporteerd",
+    action: texts.AUDIT_ACTION_LABELS[action.value] for action in AuditAction
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -104,13 +91,6 @@ class AuditPage:
     def page_count(self) -> int:
         """Number of pages (at least 1, so an empty log still shows page 1 of 1)."""
         return max(1, math.ceil(self.total / self.page_size))
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes from timezone-aware columns; they were stored as UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _check_detail_keys(value: object) -> None:
@@ -175,7 +155,7 @@ def record_event(
     """
     action = AuditAction(action)
     event_row = AuditEvent(
-        occurred_at=_as_utc(now or datetime.now(UTC)),
+        occurred_at=clock.now_or(now),
         actor_administrator_id=actor_administrator_id,
         actor_username=(actor_username or "")[:ACTOR_USERNAME_MAX_CHARS],
         school_id=school_id,
@@ -206,7 +186,7 @@ def record_events(
     """
     action = AuditAction(action)
     common = {
-        "occurred_at": _as_utc(now),
+        "occurred_at": clock.as_utc(now),
         "actor_administrator_id": actor_administrator_id,
         "actor_username": (actor_username or "")[:ACTOR_USERNAME_MAX_CHARS],
         "school_id": school_id,
@@ -244,36 +224,15 @@ def details_text(details: str) -> str:
 
 
 # The Logboek speaks Dutch; details are stored with stable English keys.
-DETAIL_LABELS = {
-    "bulk": "bulk",
-    "count": "aantal",
-    "from": "van",
-    "to": "naar",
-    "type": "type",
-    "username": "gebruikersnaam",
-    "reason": "reden",
-    "school_id": "instelling",
-    "argument": "argument",
-    "refused": "geweigerd",
-    "planned_username": "geplande gebruikersnaam",
-    "new": "nieuw",
-    "changed": "gewijzigd",
-    "ended": "einde inschrijving",
-    "unchanged": "ongewijzigd",
-    "file": "bestand",
-}
+DETAIL_LABELS = texts.AUDIT_DETAIL_LABELS
 
 
 def _detail_value(value: object) -> str:
     if value is True:
-        return "ja"
+        return texts.YES
     if value is False:
-        return "nee"
+        return texts.NO
     return str(value)
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def list_events(
@@ -295,8 +254,8 @@ def list_events(
         pupil_query: Words that must all occur in the pupil's stamnummer or name, ignoring
             case and accents; events without a pupil do not match a non-empty query.
         action: Only events of this action.
-        date_from: Only events on or after this UTC day.
-        date_to: Only events on or before this UTC day (the whole day is included).
+        date_from: Only events on or after this day in Brussels (the school's clock).
+        date_to: Only events on or before this Brussels day (the whole day is included).
         page: 1-based page number; clamped to the existing pages.
         page_size: Rows per page; clamped to 1..200.
 
@@ -308,9 +267,9 @@ def list_events(
     if action is not None:
         conditions.append(AuditEvent.action == AuditAction(action).value)
     if date_from is not None:
-        conditions.append(col(AuditEvent.occurred_at) >= _day_start(date_from))
+        conditions.append(col(AuditEvent.occurred_at) >= clock.day_start(date_from))
     if date_to is not None:
-        conditions.append(col(AuditEvent.occurred_at) < _day_start(date_to + timedelta(days=1)))
+        conditions.append(col(AuditEvent.occurred_at) < clock.day_end(date_to))
     terms = search_words((pupil_query or "")[:MAX_PUPIL_QUERY_CHARS])[:MAX_PUPIL_QUERY_TERMS]
     for term in terms:
         pattern = f"%{escape_like(term)}%"
@@ -336,7 +295,7 @@ def list_events(
     rows = [
         AuditRow(
             id=event_row.id or 0,
-            occurred_at=_as_utc(event_row.occurred_at),
+            occurred_at=clock.as_utc(event_row.occurred_at),
             actor_username=event_row.actor_username,
             action=event_row.action,
             action_label=action_label(event_row.action),

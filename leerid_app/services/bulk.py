@@ -7,8 +7,8 @@ import dataclasses
 import random
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select, update
@@ -17,26 +17,27 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, EducationLevel, LeerIDAccount, Pupil
-from leerid_app.services import audit, credentials, passwords, usernames, versions
+from leerid_app.services import audit, clock, credentials, passwords, usernames, versions
 from leerid_app.services.accounts import (
     Actor,
     account_type_for,
     generated_password_values,
     mask_email,
+    new_password_allowed,
 )
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential, slip_order
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import PasswordHashing
+from leerid_app.services.pupils import enrollment_ended
 from leerid_app.settings import get_settings
 
 MAX_BULK_PUPILS = 5_000
-MSG_TOO_MANY = f"Selecteer ten hoogste {MAX_BULK_PUPILS} leerlingen tegelijk."
-MSG_NOTHING_TO_DO = "Er zijn geen LeerID's om aan te passen."
-MSG_CHANGED_MEANWHILE = (
-    "Sommige LeerID's zijn intussen gewijzigd. Er is niets bewaard; probeer het opnieuw."
-)
+MSG_TOO_MANY = texts.BULK_TOO_MANY.format(count=MAX_BULK_PUPILS)
+MSG_NOTHING_TO_DO = texts.BULK_NOTHING_TO_DO
+MSG_CHANGED_MEANWHILE = texts.BULK_CHANGED_MEANWHILE
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class ActivationPlan:
 
     to_activate: list[PlannedPassword]
     already_active: list[BulkPupil]
+    # Pupils who left (Inactief): never given an account, named with the reason.
+    enrollment_ended: list[BulkPupil] = field(default_factory=list)
 
 
 def _name_key(pupil: BulkPupil) -> tuple[str, str, str]:
@@ -148,7 +151,7 @@ def plan_renewal(
         row = _bulk_pupil(pupil, account)
         if account is None:
             without_account.append(row)
-        elif account.email:
+        elif not new_password_allowed(email_linked=bool(account.email), removing_email=False):
             email_linked.append(row)
         else:
             password = passwords.generate_password(account.account_type, rng)
@@ -165,14 +168,24 @@ def plan_activation(
     school_id: int,
     pupil_ids: Collection[int],
     rng: random.Random = passwords.SYSTEM_RANDOM,
+    today: date | None = None,
 ) -> ActivationPlan:
-    """The selected pupils without a LeerID, each with a password of their future type."""
+    """The selected pupils without a LeerID, each with a password of their future type.
+
+    Pupils whose enrollment ended are left out (``enrollment_ended``): their account would
+    be Inactief at once.
+    """
+    today = today or clock.today()
     to_activate: list[PlannedPassword] = []
     already_active: list[BulkPupil] = []
+    ended: list[BulkPupil] = []
     for pupil, account in _selected(session, school_id=school_id, pupil_ids=pupil_ids):
         row = _bulk_pupil(pupil, account)
         if account is not None:
             already_active.append(row)
+            continue
+        if enrollment_ended(pupil.enrollment_end, today):
+            ended.append(row)
             continue
         account_type = account_type_for(pupil.education_level)
         password = passwords.generate_password(account_type, rng)
@@ -181,6 +194,7 @@ def plan_activation(
         )
     to_activate.sort(key=lambda planned: _name_key(planned.pupil))
     already_active.sort(key=_name_key)
+    ended.sort(key=_name_key)
     # The usernames the accounts will get, shown in the plan; the save keeps them if free.
     names = usernames.unique_usernames(
         session, [(item.pupil.first_name, item.pupil.last_name) for item in to_activate]
@@ -189,7 +203,7 @@ def plan_activation(
         PlannedPassword(pupil=_with(item.pupil, username=name), password=item.password)
         for item, name in zip(to_activate, names, strict=True)
     ]
-    return ActivationPlan(to_activate, already_active)
+    return ActivationPlan(to_activate, already_active, ended)
 
 
 def _with(row: BulkPupil, **changes: object) -> BulkPupil:
@@ -222,7 +236,10 @@ async def hash_passwords(
     """
     loop = asyncio.get_running_loop()
     pool = executor or hashing_pool()
-    in_flight = asyncio.Semaphore(2 * get_settings().hash_workers)
+    # The window follows the pool actually used (not the settings: a machine with 32 cores
+    # and a small pool would otherwise let one run queue 64 hashes ahead of everyone).
+    workers = getattr(pool, "_max_workers", None) or get_settings().hash_workers
+    in_flight = asyncio.Semaphore(2 * workers)
 
     async def hash_one(password: str) -> str:
         async with in_flight:
@@ -320,7 +337,7 @@ def save_renewal(
     a single-pupil save, the pupil linking an e-mail) keeps its credentials and is reported;
     the others all get their new password in this one transaction, or none of them do.
     """
-    now = now or datetime.now(UTC)
+    now = clock.now_or(now)
     _check_plan(planned, password_hashes)
     seen = {item.pupil.pupil_id: item.pupil.version or 0 for item in planned}
     _levels_in_school(session, school_id=school_id, pupil_ids=seen)
@@ -385,7 +402,7 @@ def save_activation(
     is left as they are and reported: never a second account, never a changed username. A
     planned username taken meanwhile by someone else's LeerID becomes the next free one.
     """
-    now = now or datetime.now(UTC)
+    now = clock.now_or(now)
     _check_plan(planned, password_hashes)
     usernames.lock_allocation(session)
     ids = [item.pupil.pupil_id for item in planned]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 
+from leerid_app.services import clock
+from leerid_app.services.clock import local_time
+
 LOCALE = "nl_BE"
-SCHOOL_TIMEZONE = ZoneInfo("Europe/Brussels")
 
 
 def dutch_date(day: date | datetime | None) -> str:
@@ -28,13 +29,6 @@ def dutch_datetime(moment: datetime | None) -> str:
     return f"{dutch_date(local)} om {format_datetime(local, format='HH:mm', locale=LOCALE)}"
 
 
-def local_time(moment: datetime) -> datetime:
-    """A stored UTC timestamp (naive from SQLite) in Belgian time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(SCHOOL_TIMEZONE)
-
-
 def parse_iso_date(text: object) -> date | None:
     """A ``YYYY-MM-DD`` value from a date input, or None when empty or malformed."""
     if not isinstance(text, str) or not text:
@@ -47,7 +41,7 @@ def parse_iso_date(text: object) -> date | None:
 
 def school_today(now: datetime | None = None) -> date:
     """The date in Belgium now (a UTC date would flip a day late around midnight)."""
-    return (now or datetime.now(UTC)).astimezone(SCHOOL_TIMEZONE).date()
+    return clock.school_day(clock.now_or(now))
 
 
 def school_year_end(today: date) -> date:

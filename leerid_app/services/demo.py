@@ -19,7 +19,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import auth, passwords, usernames
+from leerid_app.services import admins, clock, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
 from leerid_app.services.dates import school_year_end, school_year_start
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
@@ -405,7 +405,7 @@ def seed_demo(
     """Fill an empty database with the demo; does nothing when the demo school exists."""
     if session.execute(select(School.id).where(School.name == DEMO_SCHOOL)).first():
         return False
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     hashing = hashing or get_password_hashing()
 
     # The second school first, so its Butrint Boeren owns `butrint.boeren` as in the manual.
@@ -432,8 +432,8 @@ def seed_demo(
     _store(session, builder, hashing)
 
     for username, display_name, school_names in DEMO_ADMINS:
-        auth.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)
+        admins.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)
         for school_name in school_names:
-            auth.grant_school(session, username, school_name)
+            admins.grant_school(session, username, school_name)
     session.flush()
     return True

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlmodel import Session
 
+from leerid_app import texts
 from leerid_app.models import AccountType, LeerIDAccount, PasswordType, Pupil
-from leerid_app.services.errors import NotFound
+from leerid_app.services.scope import pupil_in_school
 from leerid_app.services.text import escape_like, fold, search_words
 
 MAX_SEARCH_LENGTH = 100
 MAX_PAGE_SIZE = 200
-
-PUPIL_NOT_FOUND_MESSAGE = "Deze leerling bestaat niet in je instelling."
 
 
 class AccountStatus(enum.StrEnum):
@@ -26,12 +25,6 @@ class AccountStatus(enum.StrEnum):
     ACTIEF = "Actief"
     INACTIEF = "Inactief"
     GEEN_ACCOUNT = "Geen account"
-
-
-ACCOUNT_TYPE_LABELS: dict[AccountType, str] = {
-    AccountType.BASIS: "Basis",
-    AccountType.GEVORDERD: "Gevorderd",
-}
 
 
 class SortField(enum.StrEnum):
@@ -50,11 +43,33 @@ def pupil_search_keys(stamnummer: str, first_name: str, last_name: str) -> tuple
     return search_text, sort_key
 
 
+# --- The status rule, in Python and in SQL (tests check both agree) ---------------------------
+
+
+def enrollment_ended(enrollment_end: date, today: date) -> bool:
+    """A pupil's enrollment has ended once its last day is past (Brussels days)."""
+    return enrollment_end < today
+
+
 def derive_status(*, has_account: bool, enrollment_end: date, today: date) -> AccountStatus:
-    """Actief, Inactief once the enrollment has ended, or Geen account."""
-    if not has_account:
-        return AccountStatus.GEEN_ACCOUNT
-    return AccountStatus.ACTIEF if enrollment_end >= today else AccountStatus.INACTIEF
+    """Inactief once the enrollment has ended (with or without account); else Actief or
+    Geen account. A pupil who left is never offered an account."""
+    if enrollment_ended(enrollment_end, today):
+        return AccountStatus.INACTIEF
+    return AccountStatus.ACTIEF if has_account else AccountStatus.GEEN_ACCOUNT
+
+
+def status_condition(status: AccountStatus, today: date) -> ColumnElement[bool]:
+    """``derive_status(...) == status`` as an SQL condition on the pupil-account join."""
+    # On pupil_id (the join column, uniquely indexed) PostgreSQL can answer from the index.
+    if status is AccountStatus.INACTIEF:
+        return Pupil.enrollment_end < today
+    has_account = (
+        LeerIDAccount.pupil_id.is_not(None)
+        if status is AccountStatus.ACTIEF
+        else LeerIDAccount.pupil_id.is_(None)
+    )
+    return and_(has_account, Pupil.enrollment_end >= today)
 
 
 @dataclass(frozen=True)
@@ -74,17 +89,8 @@ class PupilFilter:
             conditions.append(Pupil.search_text.like(f"%{escape_like(word)}%", escape="\\"))
         if self.administrative_group:
             conditions.append(Pupil.administrative_group == self.administrative_group)
-        # On pupil_id (the join column, uniquely indexed) PostgreSQL can answer from the index.
-        if self.status is AccountStatus.GEEN_ACCOUNT:
-            conditions.append(LeerIDAccount.pupil_id.is_(None))
-        elif self.status is AccountStatus.ACTIEF:
-            conditions.append(
-                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end >= today)
-            )
-        elif self.status is AccountStatus.INACTIEF:
-            conditions.append(
-                and_(LeerIDAccount.pupil_id.is_not(None), Pupil.enrollment_end < today)
-            )
+        if self.status is not None:
+            conditions.append(status_condition(self.status, today))
         if self.account_type is not None:
             conditions.append(LeerIDAccount.account_type == self.account_type)
         return conditions
@@ -140,6 +146,25 @@ def count_pupils(session: Session, *, school_id: int, filters: PupilFilter, toda
     return session.execute(statement).scalar_one()
 
 
+def count_matching_among(
+    session: Session,
+    *,
+    school_id: int,
+    filters: PupilFilter,
+    today: date,
+    pupil_ids: Collection[int],
+) -> int:
+    """How many of ``pupil_ids`` the filter shows (the rest of a selection is hidden by it)."""
+    ids = sorted(pupil_ids)
+    found = 0
+    for start in range(0, len(ids), 900):  # under every database's parameter limit
+        statement = _joined(select(func.count(Pupil.id))).where(
+            *filters.conditions(school_id, today), Pupil.id.in_(ids[start : start + 900])
+        )
+        found += session.execute(statement).scalar_one()
+    return found
+
+
 def list_pupils(
     session: Session,
     *,
@@ -183,7 +208,7 @@ def list_pupils(
             status=derive_status(
                 has_account=account_id is not None, enrollment_end=end, today=today
             ).value,
-            account_type=ACCOUNT_TYPE_LABELS[account_type] if account_type else "",
+            account_type=texts.ACCOUNT_TYPE_LABELS[account_type.value] if account_type else "",
         )
         for (
             pupil_id,
@@ -269,9 +294,7 @@ def get_pupil_detail(
     session: Session, *, school_id: int, pupil_id: int, today: date
 ) -> PupilDetail:
     """The pupil with their account, refused when the pupil is not of this school."""
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None or pupil.school_id != school_id:
-        raise NotFound(PUPIL_NOT_FOUND_MESSAGE)
+    pupil = pupil_in_school(session, school_id=school_id, pupil_id=pupil_id)
     account = session.execute(
         select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)
     ).scalar_one_or_none()

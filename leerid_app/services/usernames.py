@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from itertools import count
 
 from sqlalchemy import and_, or_, text
 from sqlmodel import Session, select
 
+from leerid_app import texts
 from leerid_app.models import LeerIDAccount
 from leerid_app.services.errors import InvalidUsername, UsernameTaken
 from leerid_app.services.text import LIKE_ESCAPE, escape_like, fold
@@ -18,13 +19,18 @@ MAX_USERNAME_LENGTH = 50
 # Used when a name holds no letter or digit we can keep (e.g. only symbols).
 FALLBACK_BASE = "leerling"
 
-# The Dutch messages an administrator reads, kept together so they can be reviewed at once.
-MSG_EMPTY = "Vul een gebruikersnaam in."
-MSG_TOO_LONG = f"De gebruikersnaam mag niet langer zijn dan {MAX_USERNAME_LENGTH} karakters."
-MSG_AT_SIGN = "De gebruikersnaam mag geen '@-teken' bevatten."
-MSG_WHITESPACE = "De gebruikersnaam mag geen spaties bevatten."
-MSG_INVALID_CHARACTERS = "De gebruikersnaam bevat ongeldige tekens."
-MSG_TAKEN = "Deze gebruikersnaam bestaat al. Kies een andere gebruikersnaam."
+# The Dutch messages live in texts.py; these names are what callers and tests refer to.
+MSG_EMPTY = texts.USERNAME_EMPTY
+MSG_TOO_LONG = texts.USERNAME_TOO_LONG.format(count=MAX_USERNAME_LENGTH)
+MSG_AT_SIGN = texts.USERNAME_AT_SIGN
+MSG_WHITESPACE = texts.USERNAME_WHITESPACE
+MSG_INVALID_CHARACTERS = texts.USERNAME_CHARACTERS
+MSG_TAKEN = texts.USERNAME_TAKEN
+
+# What the generator produces, and so all a typed username may be: ASCII lower-case letters,
+# digits and single separators (. _ -) between them. Lookalikes (Cyrillic "а"), emoji, "%",
+# "..", "=1+2" (a formula in Excel) and markup are refused.
+USERNAME_SHAPE = re.compile(r"[a-z0-9](?:[._-]?[a-z0-9])*")
 
 _NOT_ALLOWED_IN_PART = re.compile(r"[^a-z0-9-]+")
 _HYPHEN_RUN = re.compile(r"-{2,}")
@@ -90,21 +96,6 @@ def candidate_usernames(base: str) -> Iterator[str]:
     for number in count(1):
         suffix = str(number)
         yield _truncate(base, MAX_USERNAME_LENGTH - len(suffix)) + suffix
-
-
-def pick_unique_username(first_name: str, last_name: str, is_taken: Callable[[str], bool]) -> str:
-    """The first generated username for the name that ``is_taken`` does not refuse.
-
-    Args:
-        first_name: The pupil's first name.
-        last_name: The pupil's last name.
-        is_taken: Tells whether a candidate is already in use.
-
-    Returns:
-        The first free candidate from :func:`candidate_usernames`.
-    """
-    base = username_base(first_name, last_name)
-    return next(candidate for candidate in candidate_usernames(base) if not is_taken(candidate))
 
 
 # Any fixed number: every transaction that hands out usernames takes this one lock.
@@ -246,8 +237,8 @@ def validate_username(session: Session, username: str, *, account_id: int | None
         The username in lower case; usernames are case-insensitive.
 
     Raises:
-        InvalidUsername: Empty, longer than 50 characters, with ``@``, white space or
-            characters that cannot be printed.
+        InvalidUsername: Empty, longer than 50 characters, with ``@`` or white space, or
+            not of USERNAME_SHAPE (what the generator produces).
         UsernameTaken: Another LeerID already uses the username.
     """
     if not username.strip():
@@ -260,8 +251,7 @@ def validate_username(session: Session, username: str, *, account_id: int | None
         raise InvalidUsername(MSG_AT_SIGN)
     if any(char.isspace() for char in lowered):
         raise InvalidUsername(MSG_WHITESPACE)
-    # Control and format characters (e.g. zero-width space) look like nothing on the slip.
-    if not lowered.isprintable():
+    if not USERNAME_SHAPE.fullmatch(lowered):
         raise InvalidUsername(MSG_INVALID_CHARACTERS)
     # Equality on the stored lower-case value uses the unique index; lower() would not.
     query = select(LeerIDAccount.id).where(LeerIDAccount.username == lowered)

@@ -13,11 +13,15 @@ from sqlmodel import Session
 from leerid_app import routes, texts
 from leerid_app.db import get_engine
 from leerid_app.services import auth
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.errors import DomainError
-from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+from leerid_app.services.identity.throttle import Client
+from leerid_app.services.scope import AdminContext
+from leerid_app.settings import get_settings
+from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
 
 T = TypeVar("T")
+# Served over https: the cookies go over https only.
+_HTTPS = get_settings().public_url.startswith("https://")
 
 
 @dataclasses.dataclass
@@ -32,7 +36,19 @@ class AuthState(rx.State):
     """Session token (cookie), who is logged in, and the current school."""
 
     # Only a random token lives in the browser; the session itself is in the database.
-    session_token: str = rx.Cookie("", name="leerid_session", same_site="strict", path="/")
+    session_token: str = rx.Cookie(
+        "", name="leerid_session", same_site="strict", path="/", secure=_HTTPS
+    )
+    # Proof that this browser logged in before: its failures do not count against the name
+    # as a whole, so someone else's guessing cannot lock the owner out (identity/throttle.py).
+    device_cookie: str = rx.Cookie(
+        "",
+        name="leerid_device",
+        same_site="strict",
+        path="/",
+        max_age=180 * 24 * 3600,
+        secure=_HTTPS,
+    )
 
     admin_name: str = ""
     school_name: str = ""
@@ -42,16 +58,23 @@ class AuthState(rx.State):
     page_error: str = ""
     logging_in: bool = False
 
+    # Whose data this tab's state holds: session and school (see state/session_gate.py).
+    _gate_token: str = ""
+
+    def _auth_state(self) -> AuthState:
+        root = self._get_root_state()
+        state = root.get_substate(AuthState.get_full_name().split("."))
+        assert isinstance(state, AuthState)
+        return state
+
     def _apply_context(self, context: AdminContext) -> None:
         self.admin_name = context.display_name
         self.school_name = context.school_name
         self.schools = [SchoolOption(id=s.id, name=s.name) for s in context.schools]
 
     def _forget_login(self, notice: str) -> rx.event.EventSpec:
+        forget_pupil_data(self._auth_state())
         self.session_token = ""
-        self.admin_name = ""
-        self.school_name = ""
-        self.schools = []
         self.login_notice = notice
         return rx.redirect(routes.LOGIN)
 
@@ -69,21 +92,19 @@ class AuthState(rx.State):
             return self._session_lost()
         return None
 
-    def _session_lost(self) -> rx.event.EventSpec:
-        had_token = bool(self.session_token)
-        return self._forget_login(
-            auth.SESSION_EXPIRED_MESSAGE if had_token else texts.LOGIN_REQUIRED
-        )
-
-    @rx.event
-    def require_login(self) -> rx.event.EventSpec | None:
-        """on_load of every page but the login page: a valid session, or off to the login page."""
+    def _refuse(self, argument: object) -> rx.event.EventSpec | None:
+        """Refuse a malformed argument the way every handler does: audited, Dutch message."""
         try:
-            context = self._as_admin(lambda _session, context: context, read_only=True)
+            refuse_argument(self.session_token or None, argument)
         except NotLoggedIn:
             return self._session_lost()
-        self._apply_context(context)
+        except DomainError as error:
+            self.page_error = error.message
         return None
+
+    def _session_lost(self) -> rx.event.EventSpec:
+        had_token = bool(self.session_token)
+        return self._forget_login(texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED)
 
     @rx.event
     async def log_in(self, form_data: dict) -> rx.event.EventSpec | None:
@@ -91,17 +112,21 @@ class AuthState(rx.State):
         username = form_data.get("username") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
         if not isinstance(username, str) or not isinstance(password, str):
-            self.login_error = auth.LOGIN_FAILED_MESSAGE
+            self.login_error = texts.LOGIN_FAILED
             return None
         self.logging_in = True
         try:
-            token, error = await asyncio.to_thread(_authenticate, username, password)
+            client = auth.client_of(username, self.device_cookie, self.router.session.client_ip)
+            token, error, device = await asyncio.to_thread(
+                _authenticate, username, password, client
+            )
         finally:
             self.logging_in = False
         if token is None:
-            self.login_error = error or auth.LOGIN_FAILED_MESSAGE
+            self.login_error = error or texts.LOGIN_FAILED
             return None
         self.session_token = token
+        self.device_cookie = device or ""
         self.login_error = ""
         self.login_notice = ""
         return rx.redirect(routes.PUPILS)
@@ -113,7 +138,6 @@ class AuthState(rx.State):
         with Session(get_engine()) as session:
             auth.end_session(session, token or None)
             session.commit()
-        self.reset()
         return self._forget_login(texts.LOGGED_OUT)
 
     @rx.event
@@ -137,14 +161,35 @@ class AuthState(rx.State):
         return rx.redirect(routes.PUPILS)
 
 
-def _authenticate(username: str, password: str) -> tuple[str | None, str | None]:
-    """Runs in a worker thread: verify, then start a session; commits throttle and audit rows."""
+def forget_pupil_data(auth_state: AuthState) -> None:
+    """Reset every page's state (pupil rows, selections, plans, passwords) and who is logged in.
+
+    Only the cookies stay: the session token is the caller's business, and the device cookie
+    keeps this browser trusted by the login throttle.
+    """
+    for substate in auth_state.substates.values():
+        substate.reset()
+    auth_state.admin_name = ""
+    auth_state.school_name = ""
+    auth_state.schools = []
+    auth_state.page_error = ""
+    auth_state._gate_token = ""
+
+
+def _authenticate(
+    username: str, password: str, client: Client
+) -> tuple[str | None, str | None, str | None]:
+    """Runs in a worker thread: verify, then start a session; commits throttle and audit rows.
+
+    Returns:
+        The session token, the Dutch error, and the device cookie after a success.
+    """
     with Session(get_engine()) as session:
-        result = auth.authenticate(session, username, password)
+        result = auth.authenticate(session, username, password, client=client)
         token = None
         if result.ok and result.administrator_id is not None:
             token = auth.start_session(session, result.administrator_id)
         session.commit()
     if token is None:
         log.info("failed administrator login")
-    return token, result.error
+    return token, result.error, result.device_cookie

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import secrets
 from collections.abc import Callable, Sequence
-from datetime import date
 
 import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes, texts
-from leerid_app.models import AccountType
-from leerid_app.services import audit, bulk
+from leerid_app.models import AccountType, Pupil
+from leerid_app.services import audit, bulk, clock
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.errors import DomainError
@@ -23,16 +22,17 @@ from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.scope import AdminContext
 from leerid_app.services.versions import RefusedPupil
 from leerid_app.state.auth import AuthState
-from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+from leerid_app.state.guard import NotLoggedIn, log, run_as_admin, run_for_pupil
 from leerid_app.state.pupils import PupilListState
 
 RENEW, ACTIVATE = "renew", "activate"
 PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
 SKIPPED_NAMES_SHOWN = 20
-TYPE_LABELS = {AccountType.BASIS: "Basis", AccountType.GEVORDERD: "Gevorderd"}
+CONFIRM_ABOVE = 5  # "more than a few": a class's worth asks for confirmation
 DOWNLOAD_TYPES = {
     AuditAction.SLIPS_DOWNLOADED: ("pdf", "application/pdf"),
     AuditAction.EXCEL_DOWNLOADED: (
@@ -62,7 +62,9 @@ def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
         name_and_stamnummer=pupil.name_and_stamnummer,
         username=pupil.username,
         password=item.password,
-        account_type=TYPE_LABELS.get(pupil.account_type, "") if pupil.account_type else "",
+        account_type=texts.ACCOUNT_TYPE_LABELS[pupil.account_type.value]
+        if pupil.account_type
+        else "",
         included=pupil.pupil_id not in excluded,
     )
 
@@ -82,7 +84,7 @@ def _issued_row(credential: IssuedCredential) -> BulkRowView:
         name_and_stamnummer=f"{credential.full_name} ({credential.stamnummer})",
         username=credential.username,
         password=credential.password,
-        account_type=TYPE_LABELS[credential.account_type],
+        account_type=texts.ACCOUNT_TYPE_LABELS[credential.account_type.value],
     )
 
 
@@ -102,6 +104,12 @@ class BulkState(AuthState):
     progress_done: int = 0
     progress_total: int = 0
     error: str = ""
+    # Above this many accounts `Bewaren en afdrukken` asks first, naming the number.
+    confirm_count: int = 0
+    # Each download is marked done; until one happened, leaving the result page warns.
+    pdf_downloaded: bool = False
+    excel_downloaded: bool = False
+    leave_warning: bool = False
 
     # The plan and the result stay on the server; the browser gets one page at a time.
     _planned: list[PlannedPassword] = []
@@ -109,6 +117,7 @@ class BulkState(AuthState):
     _excluded: set[int] = set()
     _issued: list[IssuedCredential] = []
     _school_id: int | None = None
+    _run_id: str = ""  # the running save; a reset state no longer matches it
 
     planned_page: list[BulkRowView] = []
     planned_total: int = 0
@@ -150,6 +159,8 @@ class BulkState(AuthState):
         self.skipped_message = ""
         self.error = ""
         self.phase = PLAN
+        self.confirm_count = 0
+        self.pdf_downloaded = self.excel_downloaded = self.leave_warning = False
 
     def _show_planned(self, page: int) -> None:
         rows, self.planned_page_no, self.planned_page_count = _page_of(self._planned, page)
@@ -168,7 +179,14 @@ class BulkState(AuthState):
         self.result_total = len(self._issued)
 
     async def _prepare(self, mode: str) -> rx.event.EventSpec | None:
-        if self.running or (self.phase == RESULT and self.mode == mode):
+        # The session first, also when a result is waiting: it is shown to its own session only.
+        try:
+            context = self._as_admin(lambda _session, context: context, read_only=True)
+        except NotLoggedIn:
+            return self._session_lost()
+        if self.running or (
+            self.phase == RESULT and self.mode == mode and self._school_id == context.school_id
+        ):
             # Back on the page during or right after a run: its passwords must still be shown.
             return None
         self._clear()
@@ -192,17 +210,16 @@ class BulkState(AuthState):
         if mode == RENEW:
             self._planned = result.renewable
             self._email_linked = result.email_linked
-            skipped = result.without_account
+            skipped = [(texts.SKIPPED_WITHOUT_ACCOUNT, result.without_account)]
         else:
             self._planned = result.to_activate
-            skipped = result.already_active
-        if skipped:
-            template = (
-                texts.SKIPPED_WITHOUT_ACCOUNT if mode == RENEW else texts.SKIPPED_ALREADY_ACTIVE
-            )
-            self.skipped_message = template.format(
-                names=_names([p.name_and_stamnummer for p in skipped])
-            )
+            skipped = [
+                (texts.SKIPPED_ALREADY_ACTIVE, result.already_active),
+                (texts.SKIPPED_ENROLLMENT_ENDED, result.enrollment_ended),
+            ]
+        self.skipped_message = " ".join(
+            _skipped_text(template, rows) for template, rows in skipped if rows
+        )
         self._show_planned(1)
         self._show_linked(1)
         if not selection:
@@ -220,35 +237,58 @@ class BulkState(AuthState):
         return await self._prepare(ACTIVATE)
 
     @rx.event
-    def toggle_included(self, pupil_id: int, checked: bool) -> None:
-        """The check box that leaves one pupil out of the batch."""
-        if self.phase != PLAN or self.running or type(pupil_id) is not int:
-            return
-        if pupil_id not in {item.pupil.pupil_id for item in self._planned}:
-            return
-        if checked is True:
+    def toggle_included(self, pupil_id: int, checked: bool) -> rx.event.EventSpec | None:
+        """The check box that leaves one pupil out of the batch; refusals are audited."""
+        if type(checked) is not bool:
+            return self._refuse(checked)
+        if self.phase != PLAN or self.running:
+            return None
+
+        def in_plan(_session: Session, context: AdminContext, _pupil: Pupil) -> bool:
+            return context.school_id == self._school_id
+
+        try:
+            same_school = run_for_pupil(
+                self.session_token or None, pupil_id, in_plan, read_only=True
+            )
+        except NotLoggedIn:
+            return self._session_lost()
+        except DomainError as error:
+            self.error = error.message
+            return None
+        if not same_school or pupil_id not in {item.pupil.pupil_id for item in self._planned}:
+            return self._refuse(pupil_id)  # a pupil of this school, but not in this plan
+        assert isinstance(pupil_id, int)
+        if checked:
             self._excluded.discard(pupil_id)
         else:
             self._excluded.add(pupil_id)
         self._show_planned(self.planned_page_no)
+        return None
 
     @rx.event
-    def planned_go_to(self, page: int) -> None:
+    def planned_go_to(self, page: int) -> rx.event.EventSpec | None:
         """Page through the first table."""
-        if type(page) is int:
-            self._show_planned(page)
+        if type(page) is not int:
+            return self._refuse(page)
+        self._show_planned(page)
+        return None
 
     @rx.event
-    def linked_go_to(self, page: int) -> None:
+    def linked_go_to(self, page: int) -> rx.event.EventSpec | None:
         """Page through the e-mail table."""
-        if type(page) is int:
-            self._show_linked(page)
+        if type(page) is not int:
+            return self._refuse(page)
+        self._show_linked(page)
+        return None
 
     @rx.event
-    def result_go_to(self, page: int) -> None:
+    def result_go_to(self, page: int) -> rx.event.EventSpec | None:
         """Page through the result table."""
-        if type(page) is int:
-            self._show_result(page)
+        if type(page) is not int:
+            return self._refuse(page)
+        self._show_result(page)
+        return None
 
     @rx.event
     async def plan_refused_again(self) -> rx.event.EventSpec | None:
@@ -269,58 +309,142 @@ class BulkState(AuthState):
     @rx.event
     def cancel(self) -> rx.event.EventSpec:
         """`Annuleren`: nothing is saved."""
+        return self._leave()
+
+    def _leave(self) -> rx.event.EventSpec:
         if not self.running:
             self._clear()
         return rx.redirect(routes.PUPILS)
 
     @rx.event(background=True)
-    async def save(self):
-        """`Bewaren en afdrukken`: hash on the pool with progress, then save all in one go."""
+    async def save(self, confirmed: bool = False):
+        """`Bewaren en afdrukken`: hash on the pool with progress, then save all in one go.
+
+        More than CONFIRM_ABOVE passwords are replaced only after the administrator confirmed
+        the number (``confirmed``); ``running`` is reset however the run ends, and a run whose
+        state was reset meanwhile (logout, session end) keeps nothing it issued.
+        """
         async with self:
             if self.running or self.phase != PLAN:
                 return
             items = [p for p in self._planned if p.pupil.pupil_id not in self._excluded]
             if not items:
+                if not self._planned:
+                    # Nothing planned: a wiped state (dead session) or no selection at all.
+                    yield self._check_session()
                 self.error = bulk.MSG_NOTHING_TO_DO
                 return
+            if len(items) > CONFIRM_ABOVE and confirmed is not True:
+                self.confirm_count = len(items)
+                return
             token, mode, school_id = self.session_token or None, self.mode, self._school_id
+            run_id = secrets.token_hex(8)
+            self._run_id = run_id
+            self.confirm_count = 0
             self.running = True
             self.error = ""
             self.progress_done, self.progress_total = 0, len(items)
 
         async def report(done: int, total: int) -> None:
             async with self:
-                self.progress_done = done
+                if self._run_id == run_id:
+                    self.progress_done = done
 
+        saved: bulk.BulkSaveResult | None = None
+        error, lost, cancelled = "", False, False
         try:
             saved = await self._hash_and_store(token, mode, school_id, items, report)
         except NotLoggedIn:
-            async with self:
-                self.running = False
-                yield self._session_lost()
-            return
-        except DomainError as error:
-            async with self:
-                self.running = False
-                self.error = error.message
-            return
+            lost = True
+        except DomainError as domain_error:
+            error = domain_error.message
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
         except Exception:
             log.exception("bulk run failed")
+            error = texts.UNEXPECTED_ERROR
+        finally:
             async with self:
-                self.running = False
-                self.error = texts.UNEXPECTED_ERROR
+                if self._run_id == run_id:
+                    self._run_id = ""
+                    self.running = False
+                    self.error = error
+                    if cancelled:
+                        self._clear()  # nothing was saved: the plan's passwords go too
+                    elif saved is not None:
+                        self._show_saved(mode, saved)
+        if lost:
+            async with self:
+                yield self._session_lost()
             return
-        async with self:
-            self._issued = issued = saved.issued
-            self._planned, self._excluded, self.planned_page = [], set(), []
-            self.result_heading, self.result_lines = result_summary(mode, issued)
-            self.refused_message = refused_summary(mode, saved.refused)
-            self._refused_ids = {row.pupil_id for row in saved.refused}
-            self.renamed_message = renamed_summary(saved.renamed)
-            self._show_result(1)
-            self.phase = RESULT
-            self.running = False
-            (await self.get_state(PupilListState)).forget_selection()
+        if saved is not None:
+            async with self:
+                (await self.get_state(PupilListState)).forget_selection()
+
+    def _check_session(self) -> rx.event.EventSpec | None:
+        """Off to the login page when the session is gone (handlers with nothing to act on)."""
+        try:
+            self._as_admin(lambda _session, context: context, read_only=True)
+        except NotLoggedIn:
+            return self._session_lost()
+        return None
+
+    def _show_saved(self, mode: str, saved: bulk.BulkSaveResult) -> None:
+        self._issued = issued = saved.issued
+        self._planned, self._excluded, self.planned_page = [], set(), []
+        self.result_heading, self.result_lines = result_summary(mode, issued)
+        self.refused_message = refused_summary(mode, saved.refused)
+        self._refused_ids = {row.pupil_id for row in saved.refused}
+        self.renamed_message = renamed_summary(saved.renamed)
+        self.pdf_downloaded = self.excel_downloaded = False
+        self._show_result(1)
+        self.phase = RESULT
+
+    @rx.event
+    def finish(self, confirmed: bool = False) -> rx.event.EventSpec | None:
+        """`Klaar`: back to the list; before any download only after a second, explicit yes."""
+        if type(confirmed) is not bool:
+            return self._refuse(confirmed)
+        if self.phase == RESULT and not self.downloaded and not confirmed:
+            self.leave_warning = True
+            return None
+        self.leave_warning = False
+        return self._leave()
+
+    @rx.event
+    def stay(self) -> None:
+        """`Blijven` in the leave warning."""
+        self.leave_warning = False
+
+    @rx.var
+    def confirm_text(self) -> str:
+        """What the confirmation says, with the number of accounts."""
+        template = texts.CONFIRM_RENEW if self.mode == RENEW else texts.CONFIRM_ACTIVATE
+        return template.format(count=self.confirm_count)
+
+    @rx.var
+    def confirm_button(self) -> str:
+        """The confirming button, naming the number again."""
+        template = (
+            texts.CONFIRM_RENEW_BUTTON if self.mode == RENEW else texts.CONFIRM_ACTIVATE_BUTTON
+        )
+        return template.format(count=self.confirm_count)
+
+    @rx.var
+    def downloaded(self) -> bool:
+        """Whether any download of the result happened (then leaving loses nothing)."""
+        return self.pdf_downloaded or self.excel_downloaded
+
+    @rx.var
+    def guard_leaving(self) -> bool:
+        """The page warns before it is left: a result is shown and nothing was downloaded."""
+        return self.phase == RESULT and not (self.pdf_downloaded or self.excel_downloaded)
+
+    @rx.event
+    def cancel_confirmation(self) -> None:
+        """`Annuleren` in the confirmation: nothing is saved, the plan stays."""
+        self.confirm_count = 0
 
     async def _hash_and_store(
         self,
@@ -355,7 +479,7 @@ class BulkState(AuthState):
         """Audit the download, then build the file off the event loop (3,000 slips: ~0.6 s)."""
         issued, school_id = self._issued, self._school_id
         if self.phase != RESULT or not issued:
-            return None
+            return self._check_session()
 
         def record(session: Session, context: AdminContext) -> str:
             _same_school(school_id)(session, context)
@@ -377,8 +501,12 @@ class BulkState(AuthState):
             self.error = error.message
             return None
         data = await asyncio.to_thread(build, issued, school_name)
+        if action is AuditAction.SLIPS_DOWNLOADED:
+            self.pdf_downloaded = True
+        else:
+            self.excel_downloaded = True
         extension, mime_type = DOWNLOAD_TYPES[action]
-        name = export_filename("LeerID", school_name, date.today(), extension)
+        name = export_filename("LeerID", school_name, clock.today(), extension)
         return rx.download(data=data, filename=name, mime_type=mime_type)
 
     @rx.event
@@ -395,6 +523,14 @@ class BulkState(AuthState):
         return await self._download(
             AuditAction.EXCEL_DOWNLOADED, lambda issued, _school: build_credentials_xlsx(issued)
         )
+
+
+def _skipped_text(template: str, skipped: Sequence[BulkPupil]) -> str:
+    """A whole school may be skipped: name the first few, count the rest (small updates)."""
+    names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
+    if len(skipped) > SKIPPED_NAMES_SHOWN:
+        names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
+    return template.format(names=names)
 
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from leerid_app.db import get_engine, get_read_engine, is_busy
 from leerid_app.models import Pupil
-from leerid_app.services import auth
-from leerid_app.services.auth import AdminContext
+from leerid_app.services import auth, scope
 from leerid_app.services.errors import DomainError
+from leerid_app.services.scope import AdminContext
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ def _run(
             args: tuple[object, ...] = (context,)
             if for_pupil:
                 # Refusals are audited here, outside the savepoint, so the audit event survives.
-                args += (auth.require_pupil_in_scope(session, context, pupil_id),)
+                args += (scope.require_pupil_in_scope(session, context, pupil_id),)
             with session.begin_nested():
                 result = work(session, *args)
         except DomainError:
@@ -104,3 +104,20 @@ def run_for_pupil(
 ) -> T:
     """Like run_as_admin, after checking the pupil id (any JSON the browser sent) is in scope."""
     return _run_with_retry(token, pupil_id, work, read_only=read_only, for_pupil=True)
+
+
+def refuse_argument(token: str | None, argument: object) -> None:
+    """Audit a malformed argument for the logged-in administrator, then raise NotAllowed.
+
+    The same refusal every handler gives a bad argument: ACCESS_DENIED with the argument's
+    repr in the details, and the Dutch "Ongeldige aanvraag." for the page.
+    """
+    with _session(read_only=False) as session:
+        context = auth.resolve_session(session, token)
+        if context is None:
+            session.commit()
+            raise NotLoggedIn
+        try:
+            scope.refuse_argument(session, context, argument)
+        finally:
+            session.commit()

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from leerid_app.services import audit
 from leerid_app.services.audit import ACTION_LABELS, AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.dates import dutch_datetime, parse_iso_date
+from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
 
 ALL = "alle"
@@ -78,20 +78,26 @@ class LogbookState(AuthState):
     @rx.event
     def set_pupil_query(self, value: str) -> rx.event.EventSpec | None:
         """Filter on a pupil's stamnummer or name."""
-        self.pupil_query = value[:100] if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.pupil_query = value[:100]
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_action(self, value: str) -> rx.event.EventSpec | None:
         """Filter on one kind of event."""
-        self.action = value if isinstance(value, str) and value in ACTION_OPTIONS.values() else ALL
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.action = value if value in ACTION_OPTIONS.values() else ALL
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_date_from(self, value: str) -> rx.event.EventSpec | None:
         """From this day on (a date input's YYYY-MM-DD)."""
+        if not isinstance(value, str):
+            return self._refuse(value)
         self.date_from = value if parse_iso_date(value) else ""
         self.page = 1
         return self._refresh()
@@ -99,6 +105,8 @@ class LogbookState(AuthState):
     @rx.event
     def set_date_to(self, value: str) -> rx.event.EventSpec | None:
         """Up to and including this day."""
+        if not isinstance(value, str):
+            return self._refuse(value)
         self.date_to = value if parse_iso_date(value) else ""
         self.page = 1
         return self._refresh()
@@ -107,6 +115,6 @@ class LogbookState(AuthState):
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Another page of events."""
         if type(page) is not int:
-            return None
+            return self._refuse(page)
         self.page = max(1, min(page, self.page_count))
         return self._refresh()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 
@@ -10,16 +11,16 @@ from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType, Pupil
-from leerid_app.services import accounts, audit, passwords, pupils
+from leerid_app.services import accounts, audit, clock, passwords, pupils
 from leerid_app.services.accounts import Actor, CredentialChange
 from leerid_app.services.audit import AuditAction
-from leerid_app.services.auth import AdminContext
 from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.dates import dutch_date
 from leerid_app.services.errors import DomainError, InvalidUsername
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.services.scope import AdminContext
 from leerid_app.services.versions import StaleAccount
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
@@ -51,6 +52,7 @@ class PupilView:
     last_login: str = ""
     is_advanced: bool = False
     version: int = 0
+    can_activate: bool = False
 
 
 def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
@@ -72,12 +74,15 @@ def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
         status=detail.status.value,
     )
     if account is None:
+        if detail.status is pupils.AccountStatus.INACTIEF:
+            view.status_line = texts.ENROLLMENT_ENDED.format(date=end)
+        view.can_activate = detail.status is pupils.AccountStatus.GEEN_ACCOUNT
         return view
     view.has_account = True
     view.account_title = texts.ACCOUNT_CARD_TITLES[account.account_type.value]
     view.status_line = (
         texts.WILL_BECOME_INACTIVE.format(date=end)
-        if pupil.enrollment_end >= today
+        if detail.status is not pupils.AccountStatus.INACTIEF
         else texts.BECAME_INACTIVE.format(date=end)
     )
     view.username = account.username
@@ -97,11 +102,8 @@ def _actor(context: AdminContext) -> Actor:
     return Actor(administrator_id=context.administrator_id, username=context.username)
 
 
-def _slip_download(
-    session: Session, context: AdminContext, credential: IssuedCredential
-) -> rx.event.EventSpec:
-    """The one-pupil PDF slip, built in memory; the download is audited."""
-    pdf = build_slips_pdf([credential], school_name=context.school_name)
+def _audit_slip(session: Session, context: AdminContext, credential: IssuedCredential) -> str:
+    """Audit the one-pupil slip download (in the change's transaction); the school's name."""
     audit.record_event(
         session,
         action=AuditAction.SLIPS_DOWNLOADED,
@@ -111,9 +113,13 @@ def _slip_download(
         pupil_id=credential.pupil_id,
         details={"count": 1},
     )
-    filename = export_filename(
-        f"LeerID-{credential.stamnummer}", context.school_name, date.today(), "pdf"
-    )
+    return context.school_name
+
+
+def _slip_download(credential: IssuedCredential, school_name: str) -> rx.event.EventSpec:
+    """The one-pupil PDF slip, built in memory (runs in a worker thread)."""
+    pdf = build_slips_pdf([credential], school_name=school_name)
+    filename = export_filename(f"LeerID-{credential.stamnummer}", school_name, clock.today(), "pdf")
     return rx.download(data=pdf, filename=filename, mime_type="application/pdf")
 
 
@@ -132,7 +138,7 @@ class PupilDetailState(AuthState):
         return raw[1] if len(raw) >= 2 else None
 
     def _load_view(self, pupil_id: object) -> PupilView | None:
-        today = date.today()
+        today = clock.today()
 
         def work(session: Session, context: AdminContext, pupil: Pupil) -> PupilView:
             self._apply_context(context)
@@ -163,12 +169,17 @@ class PupilDetailState(AuthState):
         return None
 
     @rx.event
-    def activate(self) -> rx.event.EventSpec | None:
-        """`Activeer LeerID` for a pupil with `Geen account`; the slip downloads at once."""
+    async def activate(self) -> rx.event.EventSpec | None:
+        """`Activeer LeerID` for a pupil with `Geen account`; the slip downloads at once.
+
+        Hashing and the PDF run in worker threads: other administrators' clicks go on.
+        """
         pupil_id = self.pupil.id
         self.flash = ""
 
-        def work(session: Session, context: AdminContext, pupil: Pupil) -> rx.event.EventSpec:
+        def work(
+            session: Session, context: AdminContext, pupil: Pupil
+        ) -> tuple[IssuedCredential, str]:
             credential = accounts.activate_account(
                 session,
                 school_id=context.school_id,
@@ -176,10 +187,11 @@ class PupilDetailState(AuthState):
                 actor=_actor(context),
                 hashing=get_password_hashing(),
             )
-            return _slip_download(session, context, credential)
+            return credential, _audit_slip(session, context, credential)
 
         try:
-            download = run_for_pupil(self.session_token or None, pupil_id, work)
+            token = self.session_token or None
+            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except DomainError as error:
@@ -188,15 +200,11 @@ class PupilDetailState(AuthState):
                 self.pupil = self._load_view(pupil_id) or PupilView()
             self.page_error = error.message
             return None
+        download = await asyncio.to_thread(_slip_download, credential, school_name)
         self.flash = texts.ACCOUNT_ACTIVATED
         view = self._load_view(pupil_id)
         self.pupil = view or PupilView()
         return download
-
-    @rx.event
-    def clear_flash(self) -> None:
-        """Hide the success message."""
-        self.flash = ""
 
 
 class EditCredentialsState(PupilDetailState):
@@ -216,6 +224,13 @@ class EditCredentialsState(PupilDetailState):
         self.username_error = ""
         self.new_password = ""
         self.remove_email_pending = False
+
+    @rx.var
+    def can_generate_password(self) -> bool:
+        """`genereer nieuw wachtwoord` is allowed (accounts.new_password_allowed)."""
+        return self.pupil.has_account and accounts.new_password_allowed(
+            email_linked=bool(self.pupil.masked_email), removing_email=self.remove_email_pending
+        )
 
     @rx.event
     def load_edit(self) -> rx.event.EventSpec | None:
@@ -240,17 +255,18 @@ class EditCredentialsState(PupilDetailState):
         self.remove_email_pending = False
 
     @rx.event
-    def set_username_input(self, value: str) -> None:
+    def set_username_input(self, value: str) -> rx.event.EventSpec | None:
         """The username field; validated on the server when saving."""
-        self.username_input = value[:200] if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.username_input = value[:200]
         self.username_error = ""
+        return None
 
     @rx.event
     def generate_password(self) -> None:
         """`genereer nieuw wachtwoord`: each click shows another one; nothing is saved yet."""
-        if not self.pupil.has_account or (
-            self.pupil.masked_email and not self.remove_email_pending
-        ):
+        if not self.can_generate_password:
             self.page_error = accounts.MSG_EMAIL_LINKED if self.pupil.masked_email else ""
             return
         account_type = AccountType.GEVORDERD if self.pupil.is_advanced else AccountType.BASIS
@@ -289,8 +305,11 @@ class EditCredentialsState(PupilDetailState):
             self.remove_email_pending = False
 
     @rx.event
-    def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
-        """`Bewaren en afdrukken`: one transaction; a new password also downloads the slip."""
+    async def save(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
+        """`Bewaren en afdrukken`: one transaction; a new password also downloads the slip.
+
+        Hashing and the PDF run in worker threads: other administrators' clicks go on.
+        """
         pupil_id, seen_version = self.pupil.id, self._seen_version
         change = CredentialChange(
             username=self.username_input if self.username_input != self.pupil.username else None,
@@ -300,7 +319,7 @@ class EditCredentialsState(PupilDetailState):
 
         def work(
             session: Session, context: AdminContext, pupil: Pupil
-        ) -> rx.event.EventSpec | None:
+        ) -> tuple[IssuedCredential | None, str]:
             result = accounts.change_credentials(
                 session,
                 school_id=context.school_id,
@@ -311,11 +330,12 @@ class EditCredentialsState(PupilDetailState):
                 hashing=get_password_hashing(),
             )
             if result.credential is None:
-                return None
-            return _slip_download(session, context, result.credential)
+                return None, context.school_name
+            return result.credential, _audit_slip(session, context, result.credential)
 
         try:
-            download = run_for_pupil(self.session_token or None, pupil_id, work)
+            token = self.session_token or None
+            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except InvalidUsername as error:
@@ -328,6 +348,11 @@ class EditCredentialsState(PupilDetailState):
         except DomainError as error:
             self.page_error = error.message
             return None
+        download = (
+            await asyncio.to_thread(_slip_download, credential, school_name)
+            if credential is not None
+            else None
+        )
         self.new_password = ""
         self.remove_email_pending = False
         self.page_error = ""

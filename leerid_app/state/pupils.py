@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes, texts
-from leerid_app.models import AccountType
-from leerid_app.services import pupils
-from leerid_app.services.auth import AdminContext
+from leerid_app.models import AccountType, Pupil
+from leerid_app.services import clock, pupils
+from leerid_app.services.errors import DomainError
 from leerid_app.services.pupils import AccountStatus, PupilFilter, PupilRow, SortField
+from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
-from leerid_app.state.guard import NotLoggedIn
+from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
 ALL = "alle"  # Radix selects cannot hold an empty value
 STATUS_OPTIONS = [status.value for status in AccountStatus]
-TYPE_OPTIONS = {"Basis": AccountType.BASIS, "Gevorderd": AccountType.GEVORDERD}
+TYPE_OPTIONS = {label: AccountType(value) for value, label in texts.ACCOUNT_TYPE_LABELS.items()}
 
 
 class PupilListState(AuthState):
@@ -43,6 +42,7 @@ class PupilListState(AuthState):
     selected_count: int = 0
     selected_on_page: list[int] = []
     all_on_page_selected: bool = False
+    selected_hidden: int = 0
 
     def _filters(self) -> PupilFilter:
         return PupilFilter(
@@ -65,7 +65,7 @@ class PupilListState(AuthState):
             session,
             school_id=context.school_id,
             filters=self._filters(),
-            today=date.today(),
+            today=clock.today(),
             sort=SortField(self.sort_field),
             descending=self.sort_descending,
             page=self.page,
@@ -75,9 +75,30 @@ class PupilListState(AuthState):
         self.total = result.total
         self.page = result.page
         self.page_count = result.page_count
+        # A selection survives filtering: say how much of it the filters now hide.
+        shown = (
+            pupils.count_matching_among(
+                session,
+                school_id=context.school_id,
+                filters=self._filters(),
+                today=clock.today(),
+                pupil_ids=self._selected,
+            )
+            if self._selected
+            else 0
+        )
+        self.selected_hidden = len(self._selected) - shown
         self._sync_selection()
 
+    @rx.var
+    def selected_hidden_text(self) -> str:
+        """`(waarvan N niet zichtbaar met de huidige filters)`, or nothing."""
+        hidden = min(self.selected_hidden, self.selected_count)
+        return texts.SELECTED_HIDDEN.format(count=hidden) if hidden > 0 else ""
+
     def _sync_selection(self) -> None:
+        if not self._selected:
+            self.selected_hidden = 0
         page_ids = [row.id for row in self.rows]
         self.selected_on_page = [pupil_id for pupil_id in page_ids if pupil_id in self._selected]
         self.all_on_page_selected = bool(page_ids) and len(self.selected_on_page) == len(page_ids)
@@ -94,28 +115,36 @@ class PupilListState(AuthState):
     @rx.event
     def set_search(self, value: str) -> rx.event.EventSpec | None:
         """Free-text search on stamnummer, naam and voornaam."""
-        self.search = value[: pupils.MAX_SEARCH_LENGTH] if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.search = value[: pupils.MAX_SEARCH_LENGTH]
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_group(self, value: str) -> rx.event.EventSpec | None:
         """Filter on administrative group (checked against the school's groups on query)."""
-        self.group = value if isinstance(value, str) and value else ALL
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.group = value or ALL
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_status(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Actief / Inactief / Geen account."""
-        self.status = value if isinstance(value, str) and value in STATUS_OPTIONS else ALL
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.status = value if value in STATUS_OPTIONS else ALL
         self.page = 1
         return self._refresh()
 
     @rx.event
     def set_account_type(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Basis / Gevorderd."""
-        self.account_type = value if isinstance(value, str) and value in TYPE_OPTIONS else ALL
+        if not isinstance(value, str):
+            return self._refuse(value)
+        self.account_type = value if value in TYPE_OPTIONS else ALL
         self.page = 1
         return self._refresh()
 
@@ -123,7 +152,7 @@ class PupilListState(AuthState):
     def sort_by(self, field: str) -> rx.event.EventSpec | None:
         """Sort on a column; a second click on the same column reverses the order."""
         if not isinstance(field, str) or field not in {sort.value for sort in SortField}:
-            return None
+            return self._refuse(field)
         if field == self.sort_field:
             self.sort_descending = not self.sort_descending
         else:
@@ -134,45 +163,67 @@ class PupilListState(AuthState):
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Jump to a page; out-of-range pages are clamped by the query."""
         if type(page) is not int:
-            return None
+            return self._refuse(page)
         self.page = max(1, min(page, self.page_count))
         return self._refresh()
 
     @rx.event
     def toggle_pupil(self, pupil_id: int, checked: bool) -> rx.event.EventSpec | None:
-        """The check box of one row; only a pupil of the administrator's school can be selected."""
-        if type(pupil_id) is not int:
-            return None
-        if checked is not True:
-            self._selected.discard(pupil_id)
-            self._sync_selection()
-            return None
+        """The check box of one row; only a pupil of the administrator's school can be selected.
 
-        def in_school(session: Session, context: AdminContext) -> bool:
-            return context.school_id == self._selection_school_id and bool(
-                pupils.pupil_ids_in_school(
-                    session, school_id=context.school_id, pupil_ids=[pupil_id]
-                )
-            )
+        Another school's pupil, a malformed id or a non-boolean ``checked`` is refused and
+        audited, like every handler's bad argument.
+        """
+
+        if type(checked) is not bool:
+            return self._refuse(checked)
+
+        def in_school(_session: Session, context: AdminContext, _pupil: Pupil) -> int:
+            return context.school_id
 
         try:
-            allowed = self._as_admin(in_school, read_only=True)
+            token = self.session_token or None
+            school_id = run_for_pupil(token, pupil_id, in_school, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
-        if allowed:
+        except DomainError as error:
+            self.page_error = error.message
+            return None
+        if school_id != self._selection_school_id:
+            return self._refresh()  # the school changed in another tab: start afresh there
+        assert isinstance(pupil_id, int)
+        if checked:
             self._selected.add(pupil_id)
+        else:
+            self._selected.discard(pupil_id)
+        self.page_error = ""
         self._sync_selection()
         return None
 
     @rx.event
-    def toggle_page(self, checked: bool) -> None:
-        """The check box in the header: every row of this page."""
-        page_ids = {row.id for row in self.rows}
-        if checked is True:
-            self._selected |= page_ids
+    def toggle_page(self, checked: bool) -> rx.event.EventSpec | None:
+        """The check box in the header: every row of this page, as the server lists it now."""
+
+        if type(checked) is not bool:
+            return self._refuse(checked)
+
+        def page_ids(session: Session, context: AdminContext) -> set[int]:
+            school_before = self._selection_school_id
+            self._query(session, context)  # the current school's page, not what the tab holds
+            if school_before != context.school_id:
+                return set()  # a switch in another tab: this click meant the old school's rows
+            return {row.id for row in self.rows}
+
+        try:
+            ids = self._as_admin(page_ids, read_only=True)
+        except NotLoggedIn:
+            return self._session_lost()
+        if checked:
+            self._selected |= ids
         else:
-            self._selected -= page_ids
+            self._selected -= ids
         self._sync_selection()
+        return None
 
     @rx.event
     def select_all_matching(self) -> rx.event.EventSpec | None:
@@ -180,7 +231,7 @@ class PupilListState(AuthState):
 
         def all_ids(session: Session, context: AdminContext) -> list[int]:
             return pupils.matching_pupil_ids(
-                session, school_id=context.school_id, filters=self._filters(), today=date.today()
+                session, school_id=context.school_id, filters=self._filters(), today=clock.today()
             )
 
         try:

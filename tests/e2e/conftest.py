@@ -247,6 +247,8 @@ def live_app() -> Iterator[LiveApp]:
         _run_cli(["migrate"], env, log_path)
         _run_cli(["seed-demo"], env, log_path)
         port = _free_port()
+        # The only origin the app answers (CORS, websocket): where the browser reaches it.
+        env["LEERID_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
         with log_path.open("a", encoding="utf-8") as log:
             log.write(f"$ reflex run --env prod on port {port}\n")
             log.flush()

@@ -178,7 +178,10 @@ def test_add_months_clamps_to_the_end_of_the_month(day, months, expected) -> Non
         (True, date(2026, 11, 28), AccountStatus.INACTIEF),
         (True, date(2025, 8, 31), AccountStatus.INACTIEF),
         (False, date(2027, 8, 31), AccountStatus.GEEN_ACCOUNT),
-        (False, date(2025, 8, 31), AccountStatus.GEEN_ACCOUNT),
+        # Enrollment ended without an account: Inactief, never offered for activation.
+        (False, date(2025, 8, 31), AccountStatus.INACTIEF),
+        (False, date(2026, 11, 28), AccountStatus.INACTIEF),
+        (False, date(2026, 11, 29), AccountStatus.GEEN_ACCOUNT),
     ],
 )
 def test_derive_status(has_account, enrollment_end, expected) -> None:

@@ -18,6 +18,7 @@ from leerid_app.services.audit import (
     list_events,
     record_event,
 )
+from leerid_app.services.clock import SCHOOL_TIMEZONE
 from leerid_app.services.text import fold
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
@@ -207,7 +208,8 @@ def test_list_filters(session, filters, expected) -> None:
     school = _school(session, "School A")
     abdul = _pupil(session, school, "60351", "Abdulghani", "Bogdan")
     elodie = _pupil(session, school, "80240", "Élodie", "Bockstal")
-    day = datetime(2025, 3, 10, tzinfo=UTC)
+    # Days are the school's (Brussels) days: midnight here is 23:00 UTC the day before.
+    day = datetime(2025, 3, 10, tzinfo=SCHOOL_TIMEZONE)
     events = {
         "abdul-renew": (AuditAction.PASSWORD_RENEWED, day + timedelta(hours=8), abdul),
         "elodie-renew": (AuditAction.PASSWORD_RENEWED, day + timedelta(hours=9), elodie),

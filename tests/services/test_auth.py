@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, Type
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from leerid_app import texts
 from leerid_app.models import (
     Administrator,
     AdministratorSchool,
@@ -23,10 +24,12 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import auth
+from leerid_app.services import admins, auth, scope
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.errors import DomainError, NotAllowed, NotFound
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
+from leerid_app.services.identity import throttle
+from leerid_app.services.identity.throttle import NAME_WIDE, ThrottlePolicy
 from leerid_app.services.text import fold
 from leerid_app.settings import get_settings
 
@@ -117,7 +120,8 @@ def _login(session, world: World, *, now: datetime = NOW) -> str:
 
 def test_right_password_gives_a_session_that_resolves(session, world: World) -> None:
     result = auth.authenticate(session, "  An.Beheer ", PASSWORD, now=NOW)
-    assert result == auth.AuthResult(world.admin.id, None, 0.0)
+    assert (result.administrator_id, result.error) == (world.admin.id, None)
+    assert result.device_cookie
     token = auth.start_session(session, world.admin.id, now=NOW)
     session.commit()
 
@@ -139,9 +143,9 @@ def test_wrong_password_and_unknown_user_look_the_same(session, world: World) ->
     inactive = auth.authenticate(session, inactive_admin.username, PASSWORD, now=NOW)
     session.commit()
 
-    expected = auth.AuthResult(None, auth.LOGIN_FAILED_MESSAGE, 0.0)
+    expected = auth.AuthResult(None, texts.LOGIN_FAILED, 0.0)
     assert wrong == unknown == inactive == expected
-    assert auth.LOGIN_FAILED_MESSAGE == "Onjuiste gebruikersnaam of wachtwoord."
+    assert texts.LOGIN_FAILED == "Onjuiste gebruikersnaam of wachtwoord."
     failures = _events(session, AuditAction.LOGIN_FAILED)
     assert [e.actor_administrator_id for e in failures] == [None, None, None]
     assert {e.details.count('"username"') for e in failures} == {1}
@@ -162,7 +166,7 @@ def test_overlong_input_fails_without_hashing_it(session, world: World, monkeypa
     monkeypatch.setattr(auth, "get_password_hashing", Spy)
     for username, password in [("a" * 81, PASSWORD), ("an.beheer", "x" * 257)]:
         result = auth.authenticate(session, username, password, now=NOW)
-        assert result.error == auth.LOGIN_FAILED_MESSAGE
+        assert result.error == texts.LOGIN_FAILED
     assert all(len(p) <= 256 for p in seen)
     assert len(seen) == 2  # still one verification each, so the time is about the same
 
@@ -191,7 +195,7 @@ def test_failure_delay_doubles_from_the_base_and_is_capped(failures: int, delay:
     settings = get_settings()
     assert (settings.login_free_attempts, settings.login_base_delay_seconds) == (3, 2.0)
     assert settings.login_max_delay_seconds == 300.0
-    assert auth.failure_delay_seconds(failures) == delay
+    assert ThrottlePolicy.from_settings().delay(failures, settings.login_free_attempts) == delay
 
 
 def _attempts(session, username: str) -> list[tuple[str | None, float]]:
@@ -219,18 +223,23 @@ def test_throttling_grows_and_is_the_same_for_unknown_names(session, world: Worl
         known
         == unknown
         == [
-            (auth.LOGIN_FAILED_MESSAGE, 0.0),
-            (auth.LOGIN_FAILED_MESSAGE, 0.0),
-            (auth.LOGIN_FAILED_MESSAGE, 2.0),
+            (texts.LOGIN_FAILED, 0.0),
+            (texts.LOGIN_FAILED, 0.0),
+            (texts.LOGIN_FAILED, 2.0),
             (throttled, 1.0),
-            (auth.LOGIN_FAILED_MESSAGE, 4.0),
+            (texts.LOGIN_FAILED, 4.0),
         ]
     )
     assert _events(session, AuditAction.LOGIN) == []
-    rows = session.exec(select(LoginThrottle).order_by(LoginThrottle.login_key)).all()
-    assert [(r.realm, r.login_key, r.failures) for r in rows] == [
-        ("admin", "an.beheer", 4),
-        ("admin", "niemand.hier", 4),
+    rows = session.exec(
+        select(LoginThrottle).order_by(LoginThrottle.login_key, LoginThrottle.client_key)
+    ).all()
+    # One row per (name, client) and one per name for all untrusted clients together.
+    assert [(r.realm, r.login_key, r.client_key, r.failures) for r in rows] == [
+        ("admin", "an.beheer", NAME_WIDE, 4),
+        ("admin", "an.beheer", "ip:unknown", 4),
+        ("admin", "niemand.hier", NAME_WIDE, 4),
+        ("admin", "niemand.hier", "ip:unknown", 4),
     ]
 
 
@@ -242,10 +251,9 @@ def test_throttling_is_per_name_and_success_resets_it(session, world: World) -> 
     assert auth.authenticate(session, "bo.beheer", PASSWORD, now=NOW + timedelta(seconds=3)).ok
 
     assert auth.authenticate(session, "an.beheer", PASSWORD, now=NOW + timedelta(seconds=5)).ok
-    throttle = session.exec(
-        select(LoginThrottle).where(LoginThrottle.login_key == "an.beheer")
-    ).one()
-    assert (throttle.failures, throttle.blocked_until) == (0, None)
+    # The client's row goes; the name-wide count of untrusted clients runs its course.
+    rows = session.exec(select(LoginThrottle).where(LoginThrottle.login_key == "an.beheer")).all()
+    assert [(row.client_key, row.failures) for row in rows] == [(NAME_WIDE, 3)]
     # After the reset the free attempts are free again.
     for second in (6, 7):
         result = auth.authenticate(
@@ -369,13 +377,13 @@ def test_switch_school(session, world: World) -> None:
 
 def test_revoked_school_moves_the_session_or_ends_it(session, world: World) -> None:
     token = _login(session, world)
-    auth.revoke_school(session, "an.beheer", world.school_a.id)
+    admins.revoke_school(session, "an.beheer", world.school_a.id)
     session.commit()
     context = auth.resolve_session(session, token, now=NOW)
     assert context.school_id == world.school_b.id
     assert [s.id for s in context.schools] == [world.school_b.id]
 
-    auth.revoke_school(session, "an.beheer", world.school_b.name)
+    admins.revoke_school(session, "an.beheer", world.school_b.name)
     session.commit()
     assert auth.resolve_session(session, token, now=NOW) is None
 
@@ -413,7 +421,7 @@ def test_pupils_outside_the_school_or_bad_ids_are_refused(
 
     argument = make_argument(own, foreign)
     with pytest.raises(error) as refused:
-        auth.require_pupil_in_scope(session, context, argument, now=NOW)
+        scope.require_pupil_in_scope(session, context, argument, now=NOW)
     expected = (
         "Deze leerling bestaat niet in je instelling."
         if error is NotFound
@@ -432,7 +440,7 @@ def test_own_pupil_is_returned(session, world: World) -> None:
     own = _pupil(session, world.school_a, "70246")
     session.commit()
     context = auth.resolve_session(session, token, now=NOW)
-    assert auth.require_pupil_in_scope(session, context, own.id).id == own.id
+    assert scope.require_pupil_in_scope(session, context, own.id).id == own.id
     assert _events(session, AuditAction.ACCESS_DENIED) == []
 
 
@@ -462,28 +470,30 @@ def test_create_administrator_refuses_bad_input(
     message,
 ) -> None:
     with pytest.raises(DomainError, match=message):
-        auth.create_administrator(session, username, display_name, password)
+        admins.create_administrator(session, username, display_name, password)
 
 
 def test_administrator_management(session, world: World) -> None:
-    created = auth.create_administrator(session, " Dirk.Nieuw ", "Dirk Nieuw", PASSWORD, now=NOW)
+    created = admins.create_administrator(session, " Dirk.Nieuw ", "Dirk Nieuw", PASSWORD, now=NOW)
     assert created.username == "dirk.nieuw"
-    assert auth.grant_school(session, "dirk.nieuw", str(world.school_b.id)).id == world.school_b.id
+    assert (
+        admins.grant_school(session, "dirk.nieuw", str(world.school_b.id)).id == world.school_b.id
+    )
     with pytest.raises(DomainError, match="al"):
-        auth.grant_school(session, "dirk.nieuw", world.school_b.name)
+        admins.grant_school(session, "dirk.nieuw", world.school_b.name)
     with pytest.raises(DomainError, match="bestaat niet"):
-        auth.grant_school(session, "dirk.nieuw", "Onbekende School")
+        admins.grant_school(session, "dirk.nieuw", "Onbekende School")
     with pytest.raises(DomainError, match="bestaat niet"):
-        auth.grant_school(session, "niemand", world.school_b.name)
+        admins.grant_school(session, "niemand", world.school_b.name)
     with pytest.raises(DomainError, match="niet"):
-        auth.revoke_school(session, "dirk.nieuw", world.school_a.name)
+        admins.revoke_school(session, "dirk.nieuw", world.school_a.name)
     session.commit()
 
-    summaries = {s.username: s for s in auth.list_administrators(session)}
+    summaries = {s.username: s for s in admins.list_administrators(session)}
     assert list(summaries) == ["an.beheer", "bo.beheer", "dirk.nieuw"]
     assert summaries["dirk.nieuw"].schools == (world.school_b.name,)
     assert summaries["an.beheer"].schools == (world.school_a.name, world.school_b.name)
-    assert [s.name for s in auth.list_schools(session)] == [
+    assert [s.name for s in admins.list_schools(session)] == [
         world.school_a.name,
         world.school_b.name,
     ]
@@ -491,13 +501,13 @@ def test_administrator_management(session, world: World) -> None:
 
 def test_new_password_ends_open_sessions(session, world: World) -> None:
     token = _login(session, world)
-    auth.set_administrator_password(session, "an.beheer", "Nieuw-wachtwoord-2025", now=NOW)
+    admins.set_administrator_password(session, "an.beheer", "Nieuw-wachtwoord-2025", now=NOW)
     session.commit()
     assert auth.resolve_session(session, token, now=NOW) is None
     with pytest.raises(DomainError, match="minstens 12"):
-        auth.set_administrator_password(session, "an.beheer", "kort")
+        admins.set_administrator_password(session, "an.beheer", "kort")
     with pytest.raises(DomainError, match="bestaat niet"):
-        auth.set_administrator_password(session, "niemand", "Nieuw-wachtwoord-2025")
+        admins.set_administrator_password(session, "niemand", "Nieuw-wachtwoord-2025")
     assert auth.authenticate(session, "an.beheer", "Nieuw-wachtwoord-2025", now=NOW).ok
 
 
@@ -505,8 +515,9 @@ def test_parallel_guesses_for_a_new_name_queue_up(engine, request) -> None:
     """Two logins racing to create a name's throttle row: the loser waits, then counts too."""
     first = Session(engine)
     request.addfinalizer(first.close)
-    row = auth.acquire_login_throttle(first, "admin", "race.name")  # inserted, not committed
-    auth.record_login_failure(row, NOW)
+    policy = ThrottlePolicy.from_settings()
+    row = throttle._acquire(first, "admin", "race.name", "ip:x")  # inserted, not committed
+    throttle._fail(row, NOW, policy, policy.free_attempts)
     first.flush()
 
     outcome: dict[str, int] = {}
@@ -514,8 +525,8 @@ def test_parallel_guesses_for_a_new_name_queue_up(engine, request) -> None:
     def second_attempt() -> None:
         with Session(engine) as second:
             # Blocks on the unique index until the first commits, then locks the same row.
-            other = auth.acquire_login_throttle(second, "admin", "race.name")
-            auth.record_login_failure(other, NOW)
+            other = throttle._acquire(second, "admin", "race.name", "ip:x")
+            throttle._fail(other, NOW, policy, policy.free_attempts)
             outcome["failures"] = other.failures
             second.commit()
 

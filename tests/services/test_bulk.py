@@ -44,6 +44,7 @@ from leerid_app.services.bulk import (
 from leerid_app.services.credentials import slip_order
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
+from leerid_app.settings import get_settings
 from tests.services.factories import add_account, add_pupil, add_school
 
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
@@ -543,8 +544,15 @@ def test_save_activation_of_nothing_is_refused(session, newcomers) -> None:
     assert caught.value.message == MSG_NOTHING_TO_DO
 
 
-def test_a_small_batch_is_not_queued_behind_a_whole_school() -> None:
-    """Two administrators share the hashing pool: the small run finishes long before the big."""
+@pytest.mark.parametrize("machine_cores", [2, 32])
+def test_a_small_batch_is_not_queued_behind_a_whole_school(
+    machine_cores: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two administrators share the hashing pool: the small run finishes long before the big.
+
+    Also where the settings say many cores: the window follows the pool in use.
+    """
+    monkeypatch.setattr(get_settings(), "hash_workers", machine_cores)
 
     class SlowHashing:
         def hash(self, password: str) -> str:

@@ -28,7 +28,7 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import auth
+from leerid_app.services import admins, auth
 from leerid_app.services.accounts import account_type_for, add_months, mask_email
 from leerid_app.services.demo import (
     DEMO_ADMIN_PASSWORD,
@@ -169,7 +169,7 @@ def test_demo_administrators_log_in_and_see_their_schools(db, username, schools)
 
     assert result.ok, result.error
     assert DEMO_ADMIN_PASSWORD == "LeerID-demo-2023"
-    summary = next(a for a in auth.list_administrators(db) if a.username == username)
+    summary = next(a for a in admins.list_administrators(db) if a.username == username)
     assert set(summary.schools) == schools
     token = auth.start_session(db, result.administrator_id)
     context = auth.resolve_session(db, token)

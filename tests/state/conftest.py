@@ -1,10 +1,10 @@
 """Reflex states in-process on a private demo database, for calling handlers as a client would.
 
 No server and no browser: the tests build the app's state tree the way Reflex's memory state
-manager does (``rx.State(_reflex_internal_init=True)`` creates every substate), call the
-undecorated handler functions (``Handler.fn(state, ...)``) with whatever arguments a hostile
-client could send, and read the database afterwards. Every test gets its own copy of one demo
-database that is migrated and seeded once per session.
+manager does (``rx.State(_reflex_internal_init=True)`` creates every substate), send events
+through the app's session gate and Reflex's own event processing with whatever arguments a
+hostile client could send, and read the database afterwards. Every test gets its own copy
+of one demo database that is migrated and seeded once per session.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import inspect
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,9 @@ from typing import Any, TypeVar
 
 import pytest
 import reflex as rx
+from reflex_base.event import Event
+from reflex_base.event.context import EventContext
+from reflex_base.event.processor.base_state_processor import process_event
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -39,12 +43,14 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth
 from leerid_app.services.demo import DEMO_ADMIN_PASSWORD, DEMO_SCHOOL, SECOND_SCHOOL, seed_demo
+from leerid_app.services.identity import sessions
 
 # Importing the state modules registers every substate under rx.State.
 from leerid_app.state.bulk import BulkState  # noqa: F401
 from leerid_app.state.logbook import LogbookState  # noqa: F401
 from leerid_app.state.pupil_detail import EditCredentialsState  # noqa: F401
 from leerid_app.state.pupils import PupilListState  # noqa: F401
+from leerid_app.state.session_gate import guard_state
 
 S = TypeVar("S", bound=rx.State)
 
@@ -170,7 +176,7 @@ class DemoDb:
         """Make a session look idle for hours (past any idle limit)."""
         with self.session() as session:
             row = session.exec(
-                select(AdminSession).where(AdminSession.token_hash == auth._token_hash(token))
+                select(AdminSession).where(AdminSession.token_hash == sessions.token_hash(token))
             ).one()
             row.last_seen_at = datetime.now(UTC) - timedelta(hours=hours)
             session.add(row)
@@ -205,10 +211,17 @@ def demo_db(
 
 
 class StateTree:
-    """One browser tab's state tree, as the memory state manager holds it."""
+    """One browser tab's state tree, as the memory state manager holds it.
+
+    Events go through what the running app does with them: the session gate (the app's
+    first middleware) and Reflex's own ``process_event``, which converts the JSON arguments
+    by the handler's type hints (``"5"`` becomes ``5`` for an ``int``) before calling it.
+    """
 
     def __init__(self) -> None:
         self.root = rx.State(_reflex_internal_init=True)
+        self.token = str(uuid.uuid4())
+        self.deltas: list[dict[str, Any]] = []
 
     def get(self, state_cls: type[S]) -> S:
         """The instance of a state class in this tree."""
@@ -216,26 +229,68 @@ class StateTree:
         assert isinstance(state, state_cls)
         return state
 
-    def run(self, handler: Any, *args: Any) -> Any:
-        """Run an event handler's own function with raw, unvalidated arguments.
+    def run(self, handler: Any, *args: Any, **kwargs: Any) -> list[Event] | None:
+        """Send one event for ``handler`` with raw JSON-like arguments, as a client could.
 
-        The handler runs on the instance of the state class it belongs to, as Reflex would.
-        Async handlers run to completion; a background handler (an async generator, whose
-        ``async with self`` is a no-op on a plain state) is drained and its yielded events
-        returned as a list.
+        Returns:
+            The events the handler sent to the browser (redirects, downloads) and queued,
+            or None when there were none. Deltas are kept in ``self.deltas``.
         """
-        state = self.get(handler.state)
-        function = handler.fn
-        if inspect.isasyncgenfunction(function):
+        names = [name for name in inspect.signature(handler.fn).parameters if name != "self"]
+        payload = dict(zip(names, args, strict=False)) | kwargs
+        return self.send(handler, payload)
 
-            async def drain() -> list[Any]:
-                return [event async for event in function(state, *args)]
+    def send(self, handler: Any, payload: dict[str, Any]) -> list[Event] | None:
+        """Send an event with an exact payload (unknown argument names included)."""
+        return asyncio.run(self.arun_payload(handler, payload))
 
-            return asyncio.run(drain())
-        result = function(state, *args)
-        if inspect.iscoroutine(result):
-            return asyncio.run(result)
-        return result
+    async def arun(self, handler: Any, *args: Any) -> list[Event] | None:
+        """``run`` inside a running event loop (to watch the loop while a handler works)."""
+        names = [name for name in inspect.signature(handler.fn).parameters if name != "self"]
+        return await self.arun_payload(handler, dict(zip(names, args, strict=False)))
+
+    async def arun_payload(self, handler: Any, payload: dict[str, Any]) -> list[Event] | None:
+        """Process one event with an exact payload in the running loop."""
+        name = f"{handler.state.get_full_name()}.{handler.fn.__name__}"
+        return await self._process(handler, Event(name=name, payload=payload))
+
+    def hydrate(self, browser_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A (re)connect: Reflex's hydrate_and_load with the cookies the browser still has.
+
+        Returns:
+            The first delta, the full state snapshot the browser receives.
+        """
+        handler = rx.State.event_handlers["hydrate_and_load"]
+        self.deltas = []
+        self.send(handler, {"vars": browser_vars or {}})
+        return self.deltas[0]
+
+    async def _process(self, handler: Any, event: Event) -> list[Event] | None:
+        sent: list[Event] = []
+
+        async def emit_delta(_token: str, delta: Any) -> None:
+            self.deltas.append(dict(delta))
+
+        async def emit_event(_token: str, *events: Event) -> None:
+            sent.extend(events)
+
+        context = EventContext(
+            token=self.token,
+            state_manager=None,  # type: ignore[arg-type]  (the tree is all in memory)
+            enqueue_impl=emit_event,
+            emit_delta_impl=emit_delta,
+            emit_event_impl=emit_event,
+        )
+        reset = EventContext.set(context)
+        try:
+            await guard_state(self.root, event)
+            state = await self.root.get_state(handler.state)
+            await process_event(
+                handler=handler, payload=event.payload, state=state, root_state=self.root
+            )
+        finally:
+            EventContext.reset(reset)
+        return sent or None
 
 
 @pytest.fixture

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pypdf import PdfReader
 from reflex.istate.data import ReflexURL, RouterData
-from reflex_base.event import EventSpec
+from reflex_base.event import Event
 
 from leerid_app import routes, texts
 from leerid_app.leerid_app import FORGET_PASSWORDS
 from leerid_app.models import AccountType
-from leerid_app.services import accounts, auth, bulk, passwords, pupils
+from leerid_app.services import accounts, bulk, passwords, pupils
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.demo import SECOND_SCHOOL
 from leerid_app.state.auth import AuthState
@@ -63,36 +63,25 @@ CHANGING_ACTIONS = {
 # --- Reading what a handler returned ---------------------------------------------------------
 
 
-def _events(result: Any) -> list[EventSpec]:
+def _events(result: Any) -> list[Event]:
     if result is None:
         return []
-    if isinstance(result, list | tuple):
-        return [event for item in result for event in _events(item)]
-    assert isinstance(result, EventSpec), f"a handler returned {result!r}"
-    return [result]
-
-
-def _arguments(event: EventSpec) -> dict[str, Any]:
-    return {str(name): getattr(value, "_var_value", value) for name, value in event.args}
+    assert all(isinstance(event, Event) for event in result), f"a handler sent {result!r}"
+    return list(result)
 
 
 def redirect_paths(result: Any) -> list[str]:
-    """The paths of every rx.redirect in a handler's result."""
-    return [
-        _arguments(event)["path"]
-        for event in _events(result)
-        if event.handler is not None and event.handler.fn.__qualname__ == "_redirect"
-    ]
+    """The paths of every rx.redirect the handler sent to the browser."""
+    return [event.payload["path"] for event in _events(result) if event.name == "_redirect"]
 
 
 def downloads(result: Any) -> list[tuple[str, bytes]]:
-    """(file name, content) of every rx.download in a handler's result."""
+    """(file name, content) of every rx.download the handler sent to the browser."""
     found = []
     for event in _events(result):
-        arguments = _arguments(event)
-        url = arguments.get("url")
-        if isinstance(url, str) and url.startswith("data:"):
-            found.append((arguments["filename"], base64.b64decode(url.split(",", 1)[1])))
+        url = event.payload.get("url")
+        if event.name == "_download" and isinstance(url, str) and url.startswith("data:"):
+            found.append((event.payload["filename"], base64.b64decode(url.split(",", 1)[1])))
     return found
 
 
@@ -146,6 +135,9 @@ def outsider(request: pytest.FixtureRequest, demo_db: DemoDb, tree: StateTree) -
     if request.param == ADMIN:
         result = tree.run(AuthState.switch_school, demo_db.gent_id)
         assert redirect_paths(result) == [routes.PUPILS]
+        # The redirect's page load: the tab's state now belongs to GENT (the session gate
+        # drops whatever it held of the old school), so what a test plants next stays.
+        tree.run(PupilListState.load)
     assert demo_db.current_school_of(token) == demo_db.gent_id
     return Outsider(username=request.param, token=token)
 
@@ -172,7 +164,7 @@ def _assert_refused_and_audited(
     accounts_before: dict,
     audit_before: int,
 ) -> None:
-    assert tree.get(AuthState).page_error == auth.PUPIL_NOT_IN_SCHOOL_MESSAGE
+    assert tree.get(AuthState).page_error == texts.PUPIL_NOT_IN_SCHOOL
     assert demo_db.accounts() == accounts_before
     assert changing_events(demo_db, audit_before) == []
     denied = [
@@ -319,7 +311,7 @@ def test_malformed_pupil_ids_are_refused_and_audited(
     tree.run(EditCredentialsState.save)
     tree.run(PupilDetailState.activate)
 
-    assert tree.get(AuthState).page_error == auth.INVALID_REQUEST_MESSAGE
+    assert tree.get(AuthState).page_error == texts.INVALID_REQUEST
     assert demo_db.accounts() == accounts_before
     assert changing_events(demo_db, audit_before) == []
     denied = [
@@ -369,7 +361,16 @@ def gent_list(demo_db: DemoDb, tree: StateTree) -> PupilListState:
     return state
 
 
-def test_toggle_pupil_accepts_only_an_int_id_of_the_page(
+def _refusals(demo_db: DemoDb, after_id: int) -> list[str]:
+    """The arguments of the ACCESS_DENIED events newer than ``after_id``."""
+    return [
+        json.loads(event.details)["argument"]
+        for event in demo_db.audit(AuditAction.ACCESS_DENIED)
+        if (event.id or 0) > after_id
+    ]
+
+
+def test_toggle_pupil_refuses_and_audits_all_but_an_own_pupil_id(
     demo_db: DemoDb, tree: StateTree, gent_list: PupilListState
 ) -> None:
     # Pupil id 1 is GENT's Butrint Boeren (the demo seeds GENT first): `True == 1` in Python.
@@ -377,18 +378,53 @@ def test_toggle_pupil_accepts_only_an_int_id_of_the_page(
     assert [row.id for row in gent_list.rows] == [1]
     other_school_pupil = demo_db.pupil_id(ARDALAN)
 
-    for pupil_id in ("1", True, 1.0, None, [1], {"id": 1}, other_school_pupil, -1):
+    refused = (True, 1.0, None, [1], {"id": 1}, other_school_pupil, -1, 2**70, "een")
+    for pupil_id in refused:
+        before = last_audit_id(demo_db)
         assert tree.run(PupilListState.toggle_pupil, pupil_id, True) is None
         assert gent_list.selected_count == 0, pupil_id
         assert gent_list.selected_on_page == []
+        assert tree.get(AuthState).page_error in (texts.INVALID_REQUEST, texts.PUPIL_NOT_IN_SCHOOL)
+        assert _refusals(demo_db, before) == [repr(pupil_id)[:100]], pupil_id
 
-    # Only `checked is True` selects: a truthy string does not.
+    # `checked` must be a boolean; anything else is refused the same way.
+    before = last_audit_id(demo_db)
     tree.run(PupilListState.toggle_pupil, 1, "true")
     assert gent_list.selected_count == 0
+    assert _refusals(demo_db, before) == ["'true'"]
     tree.run(PupilListState.toggle_pupil, 1, True)
     assert gent_list.selected_count == 1
-    tree.run(PupilListState.toggle_pupil, 1, "false")
+    tree.run(PupilListState.toggle_pupil, 1, False)
     assert gent_list.selected_count == 0
+    # Reflex turns a digit string into the int its type hint asks for, as the running app
+    # does: "1" is pupil 1, and is scope-checked like it.
+    tree.run(PupilListState.toggle_pupil, "1", True)
+    assert gent_list.selected_count == 1
+    before = last_audit_id(demo_db)
+    tree.run(PupilListState.toggle_pupil, str(other_school_pupil), True)
+    assert gent_list.selected_count == 1
+    assert _refusals(demo_db, before) == [repr(other_school_pupil)]
+
+
+def test_toggle_page_after_a_switch_in_another_tab_selects_nothing_of_the_old_school(
+    demo_db: DemoDb, tree: StateTree, new_tree: Callable[[], StateTree]
+) -> None:
+    token = log_in(tree, demo_db, ADMIN)
+    tree.run(PupilListState.load)
+    brussel_rows = {row.id for row in tree.get(PupilListState).rows}
+    assert brussel_rows
+    other = new_tree()
+    other.get(AuthState).session_token = token
+    other.run(AuthState.switch_school, demo_db.gent_id)
+
+    tree.run(PupilListState.toggle_page, True)
+
+    state = tree.get(PupilListState)
+    assert state.selected_ids().isdisjoint(brussel_rows)
+    assert state.selected_count == 0
+    assert state.school_name == SECOND_SCHOOL  # the tab now shows the current school
+    tree.run(PupilListState.toggle_page, True)
+    assert state.selected_ids() == {row.id for row in state.rows}
 
 
 def test_list_filters_paging_and_sorting_ignore_malformed_arguments(
@@ -396,9 +432,14 @@ def test_list_filters_paging_and_sorting_ignore_malformed_arguments(
 ) -> None:
     accounts_before, audit_before = demo_db.accounts(), last_audit_id(demo_db)
 
-    for page in ("2", 2.0, True, None, [2]):
+    for page in (2.0, True, None, [2], "twee"):
+        before = last_audit_id(demo_db)
         assert tree.run(PupilListState.go_to_page, page) is None
         assert gent_list.page == 1, page
+        assert _refusals(demo_db, before) == [repr(page)]
+    tree.run(PupilListState.go_to_page, "2")  # Reflex converts it, as in the running app
+    assert gent_list.page == 2
+    tree.run(PupilListState.go_to_page, 1)
     tree.run(PupilListState.go_to_page, 10**9)  # clamped, not an error
     assert gent_list.page == 2
     tree.run(PupilListState.go_to_page, -5)
@@ -478,7 +519,6 @@ def _denied_switches(demo_db: DemoDb, after_id: int) -> list[dict]:
 @pytest.mark.parametrize(
     "school_argument",
     [
-        pytest.param(lambda db: str(db.gent_id), id="own-school-id-as-string"),
         pytest.param(lambda db: True, id="true"),
         pytest.param(lambda db: float(db.gent_id), id="own-school-id-as-float"),
         pytest.param(lambda db: None, id="none"),
@@ -491,7 +531,7 @@ def test_switch_school_is_refused_and_audited(
     demo_db: DemoDb, tree: StateTree, school_argument: Callable[[DemoDb], object]
 ) -> None:
     token = log_in(tree, demo_db, ADMIN_B)
-    tree.run(AuthState.require_login)
+    tree.run(PupilListState.load)
     auth_state = tree.get(AuthState)
     assert auth_state.school_name == SECOND_SCHOOL
     argument = school_argument(demo_db)
@@ -500,7 +540,7 @@ def test_switch_school_is_refused_and_audited(
     result = tree.run(AuthState.switch_school, argument)
 
     assert redirect_paths(result) == []
-    assert auth_state.page_error == auth.NOT_SCHOOL_ADMIN_MESSAGE
+    assert auth_state.page_error == texts.NOT_SCHOOL_ADMIN
     assert auth_state.school_name == SECOND_SCHOOL
     assert [school.name for school in auth_state.schools] == [SECOND_SCHOOL]
     assert demo_db.current_school_of(token) == demo_db.gent_id
@@ -510,22 +550,24 @@ def test_switch_school_is_refused_and_audited(
     assert demo_db.audit(AuditAction.SCHOOL_SWITCHED) == []
 
 
-def test_switch_school_with_a_string_id_is_refused_for_an_admin_of_both_schools(
+def test_switch_school_with_a_string_id_is_converted_then_scope_checked(
     demo_db: DemoDb, tree: StateTree
 ) -> None:
+    # The running app converts "7" to 7 for an int parameter: the scope check is what counts.
+    token = log_in(tree, demo_db, ADMIN_B)
+    audit_before = last_audit_id(demo_db)
+    assert tree.run(AuthState.switch_school, str(demo_db.brussel_id)) is None
+    assert tree.get(AuthState).page_error == texts.NOT_SCHOOL_ADMIN
+    assert _denied_switches(demo_db, audit_before) == [
+        {"reason": "school_not_administered", "argument": repr(demo_db.brussel_id)}
+    ]
+    assert demo_db.current_school_of(token) == demo_db.gent_id
+
     token = log_in(tree, demo_db, ADMIN)
     assert demo_db.current_school_of(token) == demo_db.brussel_id
-    audit_before = last_audit_id(demo_db)
-
-    assert tree.run(AuthState.switch_school, str(demo_db.gent_id)) is None
-
-    assert tree.get(AuthState).page_error == auth.NOT_SCHOOL_ADMIN_MESSAGE
-    assert demo_db.current_school_of(token) == demo_db.brussel_id
-    assert _denied_switches(demo_db, audit_before) == [
-        {"reason": "school_not_administered", "argument": repr(str(demo_db.gent_id))}
+    assert redirect_paths(tree.run(AuthState.switch_school, str(demo_db.gent_id))) == [
+        routes.PUPILS
     ]
-    # The same request with a proper id is allowed (so the refusal above is about the type).
-    assert redirect_paths(tree.run(AuthState.switch_school, demo_db.gent_id)) == [routes.PUPILS]
     assert demo_db.current_school_of(token) == demo_db.gent_id
 
 
@@ -555,7 +597,7 @@ def _prepare_tab(demo_db: DemoDb, tree: StateTree, *, with_result: bool) -> Logg
     assert tree.run(BulkState.prepare_renewal) is None
     assert tree.get(BulkState).planned_total == 2
     if with_result:
-        assert tree.run(BulkState.save) == []
+        assert tree.run(BulkState.save) is None
         assert tree.get(BulkState).phase == RESULT
     on_route(tree, routes.pupil_edit(ardalan_id))
     assert tree.run(EditCredentialsState.load_edit) is None
@@ -604,7 +646,6 @@ def _on_pieter(tab: LoggedInTab) -> None:
 
 
 HANDLER_CALLS = {
-    "require_login": HandlerCall(AuthState.require_login),
     "list-load": HandlerCall(PupilListState.load),
     "list-set_search": HandlerCall(PupilListState.set_search, ("Bhatti",)),
     "list-set_group": HandlerCall(PupilListState.set_group, ("6de leerjaar",)),
@@ -771,7 +812,7 @@ def test_no_generated_password_reaches_logs_audit_or_database(
     # Log in through the handler (argon2 off the event loop), once wrong, then right.
     auth_state = tree.get(AuthState)
     tree.run(AuthState.log_in, {"username": ADMIN, "password": wrong_admin_password})
-    assert auth_state.login_error == auth.LOGIN_FAILED_MESSAGE
+    assert auth_state.login_error == texts.LOGIN_FAILED
     result = tree.run(AuthState.log_in, {"username": ADMIN, "password": "LeerID-demo-2023"})
     assert redirect_paths(result) == [routes.PUPILS]
     assert auth_state.session_token

@@ -16,25 +16,15 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
+from leerid_app import texts
 from leerid_app.models import AccountType
 from leerid_app.services.credentials import IssuedCredential, slip_order
 
-CREDENTIAL_COLUMNS: tuple[str, ...] = (
-    "Stamnummer",
-    "Voornaam",
-    "Achternaam",
-    "LeerID Gebruikersnaam",
-    "LeerID Wachtwoord",
-    "Administratieve groep",
-    "Geslacht",
-    "Geboortedatum",
-    "Accounttype",
-)
+CREDENTIAL_COLUMNS: tuple[str, ...] = texts.EXCEL_COLUMNS
 SHEET_TITLE = "LeerID"
 # The manual's example shows 3/06/2007: day without, month with a leading zero.
 DATE_FORMAT = "d/mm/yyyy"
 TEXT_FORMAT = "@"
-ACCOUNT_TYPE_LABELS = {AccountType.BASIS: "Basis", AccountType.GEVORDERD: "Gevorderd"}
 # Widths in characters, wide enough for the manual's longest examples without wrapping.
 COLUMN_WIDTHS = (12, 18, 22, 32, 18, 40, 10, 14, 13)
 # A spreadsheet treats text starting with these as a formula (or a DDE payload once the sheet
@@ -158,7 +148,7 @@ def build_credentials_xlsx(credentials: Sequence[IssuedCredential]) -> bytes:
                 _text(credential.administrative_group),
                 _text(credential.gender or None),
                 _date_cell(sheet, credential.birth_date),
-                ACCOUNT_TYPE_LABELS[AccountType(credential.account_type)],
+                texts.ACCOUNT_TYPE_LABELS[AccountType(credential.account_type).value],
             )
         )
 

@@ -16,14 +16,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from leerid_app import texts
 from leerid_app.services.credentials import IssuedCredential, slip_order
 
-WARNING_TEXT = (
-    "Indien je denkt dat iemand anders jouw LeerID gebruikt, contacteer dan zo snel mogelijk "
-    "je LeerID-beheerder."
-)
-USERNAME_LABEL = "Gebruikersnaam: "
-PASSWORD_LABEL = "Wachtwoord: "  # noqa: S105 - a label, not a password
+WARNING_TEXT = texts.SLIP_WARNING
+USERNAME_LABEL = texts.SLIP_USERNAME_LABEL
+PASSWORD_LABEL = texts.SLIP_PASSWORD_LABEL
 
 COLUMNS = 2
 ROWS = 4

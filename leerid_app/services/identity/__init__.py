@@ -1,0 +1,1 @@
+"""Identity mechanics shared by every realm (administrators, pupils): throttling and sessions."""
