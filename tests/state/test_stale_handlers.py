@@ -63,8 +63,8 @@ def test_the_second_of_two_renewals_reports_the_pupils_and_offers_a_new_plan(
     for pupil_id in left_out:
         first.run(BulkState.toggle_included, pupil_id, False)
 
-    first.run(BulkState.save)
-    second.run(BulkState.save)
+    first.run(BulkState.save, True)
+    second.run(BulkState.save, True)
 
     winner, loser = first.get(BulkState), second.get(BulkState)
     assert winner.phase == loser.phase == RESULT
@@ -98,7 +98,7 @@ def test_the_second_of_two_renewals_reports_the_pupils_and_offers_a_new_plan(
     assert second.get(PupilListState).selected_count == planned - 3
     second.run(BulkState.prepare_renewal)
     assert loser.planned_total == planned - 3
-    second.run(BulkState.save)
+    second.run(BulkState.save, True)
     assert loser.result_total == planned - 3 and loser.refused_message == ""
 
 
@@ -109,7 +109,7 @@ def test_plan_refused_again_does_nothing_without_a_refusal(
     assert tab.run(BulkState.plan_refused_again) is None
     tab.run(BulkState.prepare_renewal)
     assert tab.run(BulkState.plan_refused_again) is None
-    tab.run(BulkState.save)
+    tab.run(BulkState.save, True)
     assert tab.run(BulkState.plan_refused_again) is None
     assert tab.get(BulkState).phase == RESULT
 
@@ -131,7 +131,7 @@ def test_a_stale_edit_form_says_who_and_keeps_the_form(
     password = edit.new_password
     editor.run(EditCredentialsState.set_username_input, old_username + ".x")
 
-    bulk_tab.run(BulkState.save)  # beheerder.b renews the whole school meanwhile
+    bulk_tab.run(BulkState.save, True)  # beheerder.b renews the whole school meanwhile
     result = editor.run(EditCredentialsState.save)
 
     assert result is None  # no download, no redirect: the form stays
