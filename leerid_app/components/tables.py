@@ -7,27 +7,34 @@ from collections.abc import Callable
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import section_heading
+from leerid_app.components.layout import live_status, section_heading
 
 
 def table_heading(title: str | rx.Var, total: rx.Var[int], **props) -> rx.Component:
     """The manual's capitalised title followed by `Totaal aantal rijen: N`."""
-    return rx.hstack(
+    return rx.flex(
         section_heading(title),
-        rx.text(texts.TOTAL_ROWS, total, **props),
-        spacing="4",
+        live_status(texts.TOTAL_ROWS, total, **props),
+        column_gap="var(--space-4)",
+        row_gap="var(--space-1)",
         align="baseline",
+        wrap="wrap",
     )
 
 
 def data_table(
+    label: str | rx.Var,
     headers: list[rx.Component | str],
     rows: rx.Var[list],
     render_row: Callable[[rx.Var], rx.Component],
     **props,
 ) -> rx.Component:
-    """A full-width table; plain strings become header cells."""
-    return rx.table.root(
+    """A full-width table named by its caption; plain strings become header cells.
+
+    A table wider than the screen scrolls inside its own box (a phone), never the page.
+    """
+    table = rx.table.root(
+        rx.el.caption(label, class_name="sr-only"),
         rx.table.header(
             rx.table.row(
                 *[
@@ -41,6 +48,8 @@ def data_table(
         variant="surface",
         **props,
     )
+    # Focusable and named, so a keyboard can scroll it (axe: scrollable-region-focusable).
+    return rx.box(table, class_name="table-scroll", tab_index=0, role="region", aria_label=label)
 
 
 def pager(

@@ -86,6 +86,11 @@ class AuthState(rx.State):
         return None
 
     @rx.event
+    def clear_page_error(self) -> None:
+        """on_load of every page: a refusal belongs to the page that caused it."""
+        self.page_error = ""
+
+    @rx.event
     async def log_in(self, form_data: dict) -> rx.event.EventSpec | None:
         """Check the credentials (argon2 off the event loop) and start a server-side session."""
         username = form_data.get("username") if isinstance(form_data, dict) else None

@@ -52,6 +52,20 @@ class BulkRowView:
     masked_email: str = ""
     account_type: str = ""
     included: bool = True
+    # The manual's `nieuw gevorderd wachtwoord` beside a new advanced password in the plan.
+    hint: str = ""
+
+
+@dataclasses.dataclass
+class ResultTableView:
+    """One table of the result: the new passwords of one account type, a page at a time."""
+
+    account_type: str
+    heading: str
+    total: int
+    page_no: int
+    page_count: int
+    rows: list[BulkRowView] = dataclasses.field(default_factory=list)
 
 
 def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
@@ -63,6 +77,7 @@ def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
         password=item.password,
         account_type=TYPE_LABELS.get(pupil.account_type, "") if pupil.account_type else "",
         included=pupil.pupil_id not in excluded,
+        hint=texts.NEW_ADVANCED_HINT if pupil.account_type is AccountType.GEVORDERD else "",
     )
 
 
@@ -119,11 +134,14 @@ class BulkState(AuthState):
     linked_page_no: int = 1
     linked_page_count: int = 1
     skipped_message: str = ""
+    _skipped: list[str] = []
+    skipped_total: int = 0
+    # The whole list only when the administrator asks for it (a whole school may be skipped).
+    skipped_all: list[str] = []
 
-    result_page: list[BulkRowView] = []
+    result_tables: list[ResultTableView] = []
+    _result_pages: dict[str, int] = {}
     result_total: int = 0
-    result_page_no: int = 1
-    result_page_count: int = 1
     result_heading: str = ""
     result_lines: list[str] = []
 
@@ -136,11 +154,15 @@ class BulkState(AuthState):
         self._school_id = None
         self.planned_page = []
         self.linked_page = []
-        self.result_page = []
+        self.result_tables = []
+        self._result_pages = {}
         self.planned_total = self.planned_included = self.linked_total = self.result_total = 0
         self.result_heading = ""
         self.result_lines = []
         self.skipped_message = ""
+        self._skipped = []
+        self.skipped_total = 0
+        self.skipped_all = []
         self.error = ""
         self.phase = PLAN
 
@@ -155,9 +177,28 @@ class BulkState(AuthState):
         self.linked_page = [_linked_row(pupil) for pupil in rows]
         self.linked_total = len(self._email_linked)
 
-    def _show_result(self, page: int) -> None:
-        rows, self.result_page_no, self.result_page_count = _page_of(self._issued, page)
-        self.result_page = [_issued_row(credential) for credential in rows]
+    def _show_result(self) -> None:
+        """One table per account type present, each on its own page."""
+        tables = []
+        for account_type in (AccountType.BASIS, AccountType.GEVORDERD):
+            issued = [c for c in self._issued if c.account_type is account_type]
+            if not issued:
+                continue
+            rows, page_no, page_count = _page_of(
+                issued, self._result_pages.get(account_type.value, 1)
+            )
+            self._result_pages[account_type.value] = page_no
+            tables.append(
+                ResultTableView(
+                    account_type=account_type.value,
+                    heading=result_table_heading(self.mode, account_type),
+                    total=len(issued),
+                    page_no=page_no,
+                    page_count=page_count,
+                    rows=[_issued_row(credential) for credential in rows],
+                )
+            )
+        self.result_tables = tables
         self.result_total = len(self._issued)
 
     async def _prepare(self, mode: str) -> rx.event.EventSpec | None:
@@ -191,6 +232,8 @@ class BulkState(AuthState):
             skipped = result.already_active
         if skipped:
             # A whole school may be skipped: name the first few, count the rest (small updates).
+            self._skipped = [p.name_and_stamnummer for p in skipped]
+            self.skipped_total = len(skipped)
             names = ", ".join(p.name_and_stamnummer for p in skipped[:SKIPPED_NAMES_SHOWN])
             if len(skipped) > SKIPPED_NAMES_SHOWN:
                 names += texts.AND_MORE.format(count=len(skipped) - SKIPPED_NAMES_SHOWN)
@@ -240,10 +283,16 @@ class BulkState(AuthState):
             self._show_linked(page)
 
     @rx.event
-    def result_go_to(self, page: int) -> None:
-        """Page through the result table."""
-        if type(page) is int:
-            self._show_result(page)
+    def result_go_to(self, account_type: str, page: int) -> None:
+        """Page through one of the result tables."""
+        if type(page) is int and account_type in self._result_pages:
+            self._result_pages[account_type] = page
+            self._show_result()
+
+    @rx.event
+    def show_all_skipped(self) -> None:
+        """The full list of skipped pupils, on request."""
+        self.skipped_all = list(self._skipped)
 
     @rx.event
     def discard(self) -> None:
@@ -299,7 +348,8 @@ class BulkState(AuthState):
             self._issued = issued
             self._planned, self._excluded, self.planned_page = [], set(), []
             self.result_heading, self.result_lines = result_summary(mode, issued)
-            self._show_result(1)
+            self._result_pages = {}
+            self._show_result()
             self.phase = RESULT
             self.running = False
             (await self.get_state(PupilListState)).forget_selection()
@@ -381,16 +431,31 @@ class BulkState(AuthState):
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:
     """The result heading and what the new passwords mean per account type (the manual's text)."""
-    heading = texts.RESULT_RENEWED if mode == RENEW else texts.RESULT_ACTIVATED
-    kind = texts.KIND_EXISTING if mode == RENEW else texts.KIND_NEW
+    renewed = mode == RENEW
+    kind = texts.KIND_EXISTING if renewed else texts.KIND_NEW
     basic = sum(credential.account_type is AccountType.BASIS for credential in issued)
     advanced = len(issued) - basic
     lines = [
-        template.format(count=count, kind=kind)
-        for template, count in ((texts.RESULT_BASIC, basic), (texts.RESULT_ADVANCED, advanced))
+        texts.count_text(count, one, many, kind=kind)
+        for count, one, many in (
+            (basic, texts.RESULT_BASIC_ONE, texts.RESULT_BASIC),
+            (advanced, texts.RESULT_ADVANCED_ONE, texts.RESULT_ADVANCED),
+        )
         if count
     ]
-    return heading.format(count=len(issued)), lines
+    heading = texts.count_text(
+        len(issued),
+        texts.RESULT_RENEWED_ONE if renewed else texts.RESULT_ACTIVATED_ONE,
+        texts.RESULT_RENEWED if renewed else texts.RESULT_ACTIVATED,
+    )
+    return heading, lines
+
+
+def result_table_heading(mode: str, account_type: AccountType) -> str:
+    """`LEERID'S MET NIEUW GEVORDERD WACHTWOORD` and its counterparts, as in the manual."""
+    kind = texts.PASSWORD_KIND_UPPER[account_type.value]
+    template = texts.RESULT_TABLE if mode == RENEW else texts.RESULT_TABLE_ACTIVATED
+    return template.format(kind=kind)
 
 
 def _same_school(school_id: int | None):

@@ -121,6 +121,25 @@ class PupilDetailState(AuthState):
     flash: str = ""
     not_found: bool = False
 
+    @rx.var
+    def pupil_name(self) -> str:
+        """`Voornaam Naam` of the pupil shown."""
+        return f"{self.pupil.first_name} {self.pupil.last_name}".strip()
+
+    @rx.var
+    def detail_title(self) -> str:
+        """The browser tab's title: whose detail this is."""
+        return texts.page_title(self.pupil_name or texts.PUPIL)
+
+    @rx.var
+    def edit_title(self) -> str:
+        """The browser tab's title on the edit page."""
+        return texts.page_title(
+            f"{texts.EDIT_CREDENTIALS}: {self.pupil_name}"
+            if self.pupil_name
+            else texts.EDIT_CREDENTIALS
+        )
+
     def _pupil_id_from_route(self) -> object:
         raw = self.router.url.path.strip("/").split("/")
         # /leerling/<id>[/aanpassen]; anything else is not a pupil id.

@@ -77,6 +77,20 @@ class PupilListState(AuthState):
         self.page_count = result.page_count
         self._sync_selection()
 
+    @rx.var
+    def has_filters(self) -> bool:
+        """Whether a filter narrows the list (an empty result then offers to clear them)."""
+        return bool(self.search) or any(
+            value != ALL for value in (self.group, self.status, self.account_type)
+        )
+
+    @rx.var
+    def select_all_label(self) -> str:
+        """`Selecteer alle N leerlingen`, or the singular when only one matches."""
+        if self.total == 1:
+            return texts.SELECT_THE_ONLY_ONE
+        return texts.SELECT_ALL_MATCHING.format(count=self.total)
+
     def _sync_selection(self) -> None:
         page_ids = [row.id for row in self.rows]
         self.selected_on_page = [pupil_id for pupil_id in page_ids if pupil_id in self._selected]
@@ -116,6 +130,13 @@ class PupilListState(AuthState):
     def set_account_type(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Basis / Gevorderd."""
         self.account_type = value if isinstance(value, str) and value in TYPE_OPTIONS else ALL
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def clear_filters(self) -> rx.event.EventSpec | None:
+        """`Wis de filters`: the whole school again (the selection stays)."""
+        self.search, self.group, self.status, self.account_type = "", ALL, ALL, ALL
         self.page = 1
         return self._refresh()
 
