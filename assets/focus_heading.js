@@ -34,6 +34,23 @@
     focusHeadingSoon({ element: document.querySelector("main h1") });
   }
 
+  // For the server: focus an element once it is rendered (a result that replaced the button
+  // that was clicked would otherwise leave focus on the body).
+  window.leeridFocus = function (id) {
+    var tries = 0;
+    var timer = window.setInterval(function () {
+      var element = document.getElementById(id);
+      tries += 1;
+      if (element || tries > 100) {
+        window.clearInterval(timer);
+        if (element) {
+          if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+          element.focus();
+        }
+      }
+    }, 50);
+  };
+
   ["pushState", "replaceState"].forEach(function (name) {
     var original = window.history[name];
     window.history[name] = function () {

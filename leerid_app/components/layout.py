@@ -10,6 +10,7 @@ from leerid_app.state.auth import AuthState, SchoolOption
 MAIN_ID = "inhoud"
 PAGE_HEADING_ID = "page-heading"
 MAX_WIDTH = "1200px"
+PAGE_PADDING = rx.breakpoints(initial="1em", sm="1.5em")
 
 
 def skip_link() -> rx.Component:
@@ -91,9 +92,10 @@ def header() -> rx.Component:
             width="100%",
             max_width=MAX_WIDTH,
             margin_x="auto",
+            padding_x=PAGE_PADDING,
         ),
         style={
-            "padding": "0.9em 1em",
+            "padding": "0.9em 0",
             "border_bottom": "1px solid var(--gray-5)",
             "background": "var(--color-panel-solid)",
             "width": "100%",
@@ -162,7 +164,7 @@ def page_frame(
                 width="100%",
                 max_width=MAX_WIDTH,
                 margin_x="auto",
-                padding=rx.breakpoints(initial="1em", sm="1.5em"),
+                padding=PAGE_PADDING,
             ),
             id=MAIN_ID,
             tab_index=-1,

@@ -22,6 +22,7 @@ from leerid_app.state.bulk import (
     BulkState,
     ResultTableView,
 )
+from leerid_app.state.focus import RESULT_HEADING_ID
 
 S = BulkState
 
@@ -238,7 +239,7 @@ def result_table(table: ResultTableView) -> rx.Component:
 def result_view() -> rx.Component:
     """`N LeerID's hebben een nieuw wachtwoord`, what it means, the tables and the downloads."""
     return rx.vstack(
-        success_callout(S.result_heading, id="result-heading"),
+        success_callout(S.result_heading, id=RESULT_HEADING_ID, tab_index=-1),
         rx.unordered_list(rx.foreach(S.result_lines, rx.list_item)),
         rx.hstack(
             rx.button(rx.icon("file-text"), texts.DOWNLOAD_PDF, on_click=S.download_pdf),

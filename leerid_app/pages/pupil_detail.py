@@ -13,6 +13,7 @@ from leerid_app.components.layout import (
     success_callout,
 )
 from leerid_app.components.tables import remarks
+from leerid_app.state.focus import FLASH_ID
 from leerid_app.state.pupil_detail import PupilDetailState
 
 P = PupilDetailState.pupil
@@ -140,7 +141,7 @@ def pupil_detail_page() -> rx.Component:
             PupilDetailState.not_found,
             rx.fragment(),
             rx.vstack(
-                success_callout(PupilDetailState.flash),
+                success_callout(PupilDetailState.flash, id=FLASH_ID, tab_index=-1),
                 rx.grid(
                     enrollment_card(),
                     official_card(),

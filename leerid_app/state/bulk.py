@@ -24,6 +24,7 @@ from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.state.auth import AuthState
+from leerid_app.state.focus import RESULT_HEADING_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 from leerid_app.state.pupils import PupilListState
 
@@ -353,6 +354,8 @@ class BulkState(AuthState):
             self.phase = RESULT
             self.running = False
             (await self.get_state(PupilListState)).forget_selection()
+        # The clicked button is gone with the plan: take keyboard focus to the result.
+        yield focus_when_shown(RESULT_HEADING_ID)
 
     async def _hash_and_store(
         self,

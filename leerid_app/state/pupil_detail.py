@@ -21,6 +21,7 @@ from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.state.auth import AuthState
+from leerid_app.state.focus import FLASH_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
 
@@ -179,7 +180,7 @@ class PupilDetailState(AuthState):
         return None
 
     @rx.event
-    def activate(self) -> rx.event.EventSpec | None:
+    def activate(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         """`Activeer LeerID` for a pupil with `Geen account`; the slip downloads at once."""
         pupil_id = self.pupil.id
         self.flash = ""
@@ -204,7 +205,8 @@ class PupilDetailState(AuthState):
         self.flash = texts.ACCOUNT_ACTIVATED
         view = self._load_view(pupil_id)
         self.pupil = view or PupilView()
-        return download
+        # The activation button is replaced by the account card: focus the message instead.
+        return [download, focus_when_shown(FLASH_ID)]
 
     @rx.event
     def clear_flash(self) -> None:
