@@ -6,9 +6,9 @@ import reflex as rx
 
 from leerid_app import routes, texts
 from leerid_app.state.auth import AuthState, SchoolOption
+from leerid_app.state.focus import PAGE_HEADING_ID
 
 MAIN_ID = "inhoud"
-PAGE_HEADING_ID = "page-heading"
 MAX_WIDTH = "1200px"
 PAGE_PADDING = rx.breakpoints(initial="1em", sm="1.5em")
 

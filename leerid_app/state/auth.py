@@ -15,6 +15,7 @@ from leerid_app.db import get_engine
 from leerid_app.services import auth
 from leerid_app.services.auth import AdminContext
 from leerid_app.services.errors import DomainError
+from leerid_app.state.focus import PAGE_HEADING_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 
 T = TypeVar("T")
@@ -122,7 +123,7 @@ class AuthState(rx.State):
         return self._forget_login(texts.LOGGED_OUT)
 
     @rx.event
-    def switch_school(self, school_id: int) -> rx.event.EventSpec | None:
+    def switch_school(self, school_id: int) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         """`Wijzig instelling`: only to a school this administrator administers."""
         token = self.session_token or None
         try:
@@ -139,7 +140,8 @@ class AuthState(rx.State):
             return None
         self._apply_context(context)
         self.page_error = ""
-        return rx.redirect(routes.PUPILS)
+        # Usually on the list already, so no page change moves focus: do it here.
+        return [rx.redirect(routes.PUPILS), focus_when_shown(PAGE_HEADING_ID)]
 
 
 def _authenticate(username: str, password: str) -> tuple[str | None, str | None]:

@@ -4,6 +4,7 @@ import json
 
 import reflex as rx
 
+PAGE_HEADING_ID = "page-heading"
 RESULT_HEADING_ID = "result-heading"
 FLASH_ID = "flash"
 
