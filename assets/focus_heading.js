@@ -51,6 +51,21 @@
     }, 50);
   };
 
+  // The skip link: straight to main, without the router turning it into a page change.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target.closest && event.target.closest("a.skip-link");
+      var main = document.querySelector("main");
+      if (!link || !main) return;
+      event.preventDefault();
+      if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+      main.focus();
+      main.scrollIntoView();
+    },
+    true
+  );
+
   ["pushState", "replaceState"].forEach(function (name) {
     var original = window.history[name];
     window.history[name] = function () {
