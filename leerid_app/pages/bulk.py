@@ -22,7 +22,7 @@ from leerid_app.state.bulk import (
     BulkState,
     ResultTableView,
 )
-from leerid_app.state.focus import RESULT_HEADING_ID
+from leerid_app.state.focus import RESULT_HEADING_ID, SKIPPED_LIST_ID
 
 S = BulkState
 
@@ -163,6 +163,7 @@ def skipped() -> rx.Component:
                     tab_index=0,
                     role="region",
                     aria_label=texts.SKIPPED_LIST_LABEL,
+                    id=SKIPPED_LIST_ID,
                 ),
             ),
             color_scheme="gray",

@@ -24,7 +24,7 @@ from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.state.auth import AuthState
-from leerid_app.state.focus import RESULT_HEADING_ID, focus_when_shown
+from leerid_app.state.focus import RESULT_HEADING_ID, SKIPPED_LIST_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 from leerid_app.state.pupils import PupilListState
 
@@ -291,9 +291,10 @@ class BulkState(AuthState):
             self._show_result()
 
     @rx.event
-    def show_all_skipped(self) -> None:
-        """The full list of skipped pupils, on request."""
+    def show_all_skipped(self) -> rx.event.EventSpec:
+        """The full list of skipped pupils, on request; focus moves from the button to it."""
         self.skipped_all = list(self._skipped)
+        return focus_when_shown(SKIPPED_LIST_ID)
 
     @rx.event
     def discard(self) -> None:

@@ -7,6 +7,7 @@ import reflex as rx
 PAGE_HEADING_ID = "page-heading"
 RESULT_HEADING_ID = "result-heading"
 FLASH_ID = "flash"
+SKIPPED_LIST_ID = "skipped-list"
 
 
 def focus_when_shown(element_id: str) -> rx.event.EventSpec:
