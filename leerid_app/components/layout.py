@@ -185,6 +185,21 @@ def field(label: str, value: rx.Var | str) -> rx.Component:
     )
 
 
+def field_grid(*fields: rx.Component, wide: bool = False) -> rx.Component:
+    """Label/value fields side by side on a wide screen, one column on a phone."""
+    columns = (
+        rx.breakpoints(initial="1", xs="2", md="3") if wide else rx.breakpoints(initial="1", xs="2")
+    )
+    return rx.grid(*fields, columns=columns, spacing="4", width="100%")
+
+
+def section_card(title: str | rx.Var, *children: rx.Component) -> rx.Component:
+    """A card under one of the manual's capitalised section headings."""
+    return rx.card(
+        rx.vstack(section_heading(title), *children, spacing="3", width="100%"), width="100%"
+    )
+
+
 def section_heading(text: str | rx.Var, level: str = "h2") -> rx.Component:
     """The manual's capitalised section headings (h2 under the page's h1)."""
     return rx.heading(text, as_=level, size="3", weight="bold", letter_spacing="0.04em")

@@ -9,6 +9,14 @@ from leerid_app.components.layout import MAIN_ID, error_callout
 from leerid_app.state.auth import AuthState
 
 
+def _labelled_input(label: str, name: str, **props) -> tuple[rx.Component, rx.Component]:
+    """A required field of the login form with its visible label."""
+    return (
+        rx.el.label(label, html_for=name, class_name="rt-Text rt-r-size-2"),
+        rx.input(id=name, name=name, required=True, width="100%", **props),
+    )
+
+
 def login_page() -> rx.Component:
     """Username and password; errors and notices in Dutch."""
     return rx.el.main(
@@ -23,33 +31,19 @@ def login_page() -> rx.Component:
                             rx.callout(AuthState.login_notice, icon="info", role="status"),
                         ),
                         error_callout(AuthState.login_error),
-                        rx.el.label(
+                        *_labelled_input(
                             texts.LOGIN_USERNAME,
-                            html_for="username",
-                            class_name="rt-Text rt-r-size-2",
-                        ),
-                        rx.input(
-                            id="username",
-                            name="username",
+                            "username",
                             auto_complete="username",
                             max_length=80,
-                            required=True,
-                            width="100%",
                             auto_focus=True,
                         ),
-                        rx.el.label(
+                        *_labelled_input(
                             texts.LOGIN_PASSWORD,
-                            html_for="password",
-                            class_name="rt-Text rt-r-size-2",
-                        ),
-                        rx.input(
-                            id="password",
-                            name="password",
+                            "password",
                             type="password",
                             auto_complete="current-password",
                             max_length=256,
-                            required=True,
-                            width="100%",
                         ),
                         rx.button(
                             texts.LOGIN_BUTTON,

@@ -7,9 +7,10 @@ import reflex as rx
 from leerid_app import routes, texts
 from leerid_app.components.layout import (
     field,
+    field_grid,
     page_frame,
     page_heading,
-    section_heading,
+    section_card,
     success_callout,
 )
 from leerid_app.components.tables import remarks
@@ -21,45 +22,31 @@ P = PupilDetailState.pupil
 
 def enrollment_card() -> rx.Component:
     """INSCHRIJVINGSGEGEVENS."""
-    return rx.card(
-        rx.vstack(
-            section_heading(texts.ENROLLMENT_DATA),
-            rx.grid(
-                field(texts.COL_FIRST_NAME, P.first_name),
-                field(texts.COL_LAST_NAME, P.last_name),
-                field(texts.COL_STAMNUMMER, P.stamnummer),
-                field(texts.COL_GROUP, P.administrative_group),
-                columns=rx.breakpoints(initial="1", xs="2"),
-                spacing="4",
-                width="100%",
-            ),
-            spacing="3",
+    return section_card(
+        texts.ENROLLMENT_DATA,
+        field_grid(
+            field(texts.COL_FIRST_NAME, P.first_name),
+            field(texts.COL_LAST_NAME, P.last_name),
+            field(texts.COL_STAMNUMMER, P.stamnummer),
+            field(texts.COL_GROUP, P.administrative_group),
         ),
-        width="100%",
     )
 
 
 def official_card() -> rx.Component:
     """OFFICIËLE GEGEVENS, or the manual's note when the register supplied none."""
-    return rx.card(
-        rx.vstack(
-            section_heading(texts.OFFICIAL_DATA),
-            rx.cond(
-                P.has_official_data,
-                rx.grid(
-                    field(texts.COL_FIRST_NAME, P.official_first_name),
-                    field(texts.COL_LAST_NAME, P.official_last_name),
-                    field(texts.GENDER, P.gender),
-                    field(texts.BIRTH_DATE, P.birth_date),
-                    columns=rx.breakpoints(initial="1", xs="2"),
-                    spacing="4",
-                    width="100%",
-                ),
-                rx.text(texts.NO_OFFICIAL_DATA, color_scheme="gray", id="no-official-data"),
+    return section_card(
+        texts.OFFICIAL_DATA,
+        rx.cond(
+            P.has_official_data,
+            field_grid(
+                field(texts.COL_FIRST_NAME, P.official_first_name),
+                field(texts.COL_LAST_NAME, P.official_last_name),
+                field(texts.GENDER, P.gender),
+                field(texts.BIRTH_DATE, P.birth_date),
             ),
-            spacing="3",
+            rx.text(texts.NO_OFFICIAL_DATA, color_scheme="gray", id="no-official-data"),
         ),
-        width="100%",
     )
 
 
@@ -87,7 +74,7 @@ def account_card() -> rx.Component:
                 ),
                 field(texts.ACCOUNT_STATUS, P.status),
                 rx.text(P.status_line, size="2", color_scheme="gray", id="status-line"),
-                rx.grid(
+                field_grid(
                     field(texts.USERNAME, P.username),
                     rx.vstack(
                         field(texts.PASSWORD_TYPE, P.password_type),
@@ -105,9 +92,7 @@ def account_card() -> rx.Component:
                     rx.cond(P.masked_email != "", field(texts.EMAIL, P.masked_email)),
                     field(texts.CREATED, P.created),
                     field(texts.LAST_LOGIN, P.last_login),
-                    columns=rx.breakpoints(initial="1", xs="2", md="3"),
-                    spacing="4",
-                    width="100%",
+                    wide=True,
                 ),
                 spacing="3",
                 width="100%",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import field, page_frame, page_heading, section_heading
+from leerid_app.components.layout import (
+    field,
+    field_grid,
+    page_frame,
+    page_heading,
+    section_card,
+    section_heading,
+)
 from leerid_app.components.tables import remarks
 from leerid_app.state.pupil_detail import EditCredentialsState
 
@@ -121,22 +128,15 @@ def credentials_form() -> rx.Component:
 
 def whose_account() -> rx.Component:
     """Whose LeerID this is, as on the manual's screen: group, type and status."""
-    return rx.card(
-        rx.vstack(
-            section_heading(P.account_title),
-            rx.grid(
-                field(texts.COL_STAMNUMMER, P.stamnummer),
-                field(texts.COL_GROUP, P.administrative_group),
-                field(texts.ACCOUNT_STATUS, P.status),
-                columns=rx.breakpoints(initial="1", xs="2", md="3"),
-                spacing="4",
-                width="100%",
-            ),
-            rx.text(P.status_line, size="2", color_scheme="gray"),
-            spacing="3",
-            width="100%",
+    return section_card(
+        P.account_title,
+        field_grid(
+            field(texts.COL_STAMNUMMER, P.stamnummer),
+            field(texts.COL_GROUP, P.administrative_group),
+            field(texts.ACCOUNT_STATUS, P.status),
+            wide=True,
         ),
-        width="100%",
+        rx.text(P.status_line, size="2", color_scheme="gray"),
     )
 
 
