@@ -77,11 +77,11 @@ def filters() -> rx.Component:
 
 def _row(row: LogRowView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(row.when),
         rx.table.cell(row.who),
         rx.table.cell(row.action),
         rx.table.cell(row.pupil),
-        rx.table.cell(rx.text(row.details, size="2"), white_space="normal", min_width="16em"),
+        rx.table.cell(rx.text(row.details, size="2"), class_name="cell-prose"),
     )
 
 
