@@ -100,6 +100,47 @@ def check_layouts(page: Page, name: str, *, ready: str | None = None) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def _channels(css_color: str) -> tuple[float, float, float]:
+    """An `rgb()`/`rgba()` colour as drawn over white (the cards controls sit on)."""
+    numbers = [float(part) for part in re.findall(r"[\d.]+", css_color)]
+    red, green, blue = numbers[:3]
+    alpha = numbers[3] if len(numbers) > 3 else 1.0
+    return tuple(alpha * channel + (1 - alpha) * 255 for channel in (red, green, blue))
+
+
+def contrast_with_white(css_color: str) -> float:
+    """WCAG contrast ratio of a colour against white."""
+
+    def linear(channel: float) -> float:
+        channel /= 255
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(channel) for channel in _channels(css_color))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+# The focused element's ring (Radix draws it as an outline, on the field's root for inputs)
+# and its border (an inset box-shadow).
+FOCUS_AND_BORDER = """() => {
+    const element = document.activeElement;
+    const ringed = element.closest(".rt-TextFieldRoot") || element;
+    const ring = getComputedStyle(ringed);
+    // Check boxes draw their border on ::before, text fields on their root.
+    const shadow = [
+        getComputedStyle(element).boxShadow,
+        getComputedStyle(ringed).boxShadow,
+        getComputedStyle(element, "::before").boxShadow,
+    ].join(", ");
+    const border = shadow.match(/rgba?\\([^)]*\\)(?= 0px 0px 0px 1px inset)/);
+    return {
+        name: element.getAttribute("aria-label") || element.textContent.trim().slice(0, 40),
+        ring: ring.outlineStyle === "solid" ? ring.outlineColor : null,
+        border: border ? border[0] : null,
+    };
+}"""
+
+
 def select_pupil(page: Page, stamnummer: str, name: str) -> None:
     """Find a pupil by stamnummer and tick the row's check box."""
     search(page, stamnummer)
@@ -159,6 +200,22 @@ def test_pupil_list_and_school_menu(tab: Page) -> None:
     search(page, RENEWED[0][0])
     expect_total(page, 1)
     expect(page.get_by_role("button", name=texts.SELECT_THE_ONLY_ONE)).to_be_visible()
+
+
+def test_focus_rings_and_control_borders_have_contrast(tab: Page) -> None:
+    page = tab
+    page.get_by_role("heading", level=1).focus()
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUS_AND_BORDER))
+    rings = [(item["name"], item["ring"]) for item in seen if item["ring"]]
+    borders = [(item["name"], item["border"]) for item in seen if item["border"]]
+    # The search field, three selects, buttons, the table's check boxes and sort buttons.
+    assert len(rings) >= 6 and len(borders) >= 5, seen
+    weak = [(name, color, round(contrast_with_white(color), 2)) for name, color in rings + borders]
+    weak = [item for item in weak if item[2] < 3]
+    assert not weak, weak
 
 
 def test_detail_and_edit(tab: Page, live_app: LiveApp) -> None:
