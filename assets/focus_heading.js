@@ -40,13 +40,16 @@
     var tries = 0;
     var timer = window.setInterval(function () {
       var element = document.getElementById(id);
+      // A closing menu gives focus back to its button when it unmounts: wait until it is gone.
+      var menuOpen = document.querySelector('[role="menu"]');
       tries += 1;
-      if (element || tries > 100) {
+      if ((element && !menuOpen) || tries > 100) {
         window.clearInterval(timer);
-        if (element) {
-          if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+        if (!element) return;
+        if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+        window.setTimeout(function () {
           element.focus();
-        }
+        }, 60);
       }
     }, 50);
   };
