@@ -4,13 +4,14 @@ import reflex as rx
 
 from leerid_app import redaction, routes, texts
 from leerid_app.http_headers import security_headers
-from leerid_app.pages.bulk import bulk_page
+from leerid_app.pages.bulk import bulk_activate_page, bulk_renew_page
 from leerid_app.pages.imports import import_page
 from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.state.auth import AuthState
 from leerid_app.state.bulk import BulkState
 from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
@@ -20,9 +21,17 @@ from leerid_app.state.session_gate import SessionGate
 
 redaction.install()  # before anything logs: no payload, token or cookie in any log line
 
-app = rx.App(api_transformer=security_headers)
+app = rx.App(
+    html_lang="nl-BE",
+    stylesheets=["/a11y.css"],
+    head_components=[rx.script(src="/focus_heading.js")],
+    api_transformer=security_headers,
+)
 # First, before any handler: no pupil data or password goes to a tab without a live session.
 app.add_middleware(SessionGate(), index=0)
+
+# A refusal shown on one page must not stick above the next one.
+CLEAR_PAGE_ERROR = AuthState.clear_page_error
 
 # Plain-text passwords are dropped as soon as the administrator leaves the page showing them.
 FORGET_PASSWORDS = [BulkState.discard, EditCredentialsState.discard]
@@ -30,48 +39,48 @@ FORGET_PASSWORDS = [BulkState.discard, EditCredentialsState.discard]
 app.add_page(
     login_page,
     route=routes.LOGIN,
-    title=f"Aanmelden - {texts.APP_TITLE}",
+    title=texts.page_title(texts.LOGIN_BUTTON),
     on_load=FORGET_PASSWORDS,
 )
 app.add_page(
     pupils_page,
     route=routes.PUPILS,
-    title=texts.APP_TITLE,
-    on_load=[*FORGET_PASSWORDS, PupilListState.load],
+    title=texts.page_title(texts.LIST_TABLE_LABEL),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, PupilListState.load],
 )
 app.add_page(
     pupil_detail_page,
     route=routes.PUPIL_DETAIL,
-    title=f"Leerling - {texts.APP_TITLE}",
-    on_load=[*FORGET_PASSWORDS, PupilDetailState.load],
+    title=PupilDetailState.detail_title,
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, PupilDetailState.load],
 )
 app.add_page(
     pupil_edit_page,
     route=routes.PUPIL_EDIT,
-    title=f"{texts.EDIT_CREDENTIALS} - {texts.APP_TITLE}",
-    on_load=[BulkState.discard, EditCredentialsState.load_edit],
+    title=EditCredentialsState.edit_title,
+    on_load=[BulkState.discard, CLEAR_PAGE_ERROR, EditCredentialsState.load_edit],
 )
 app.add_page(
-    bulk_page,
+    bulk_renew_page,
     route=routes.BULK_RENEW,
-    title=f"{texts.BULK_RENEW_HEADING} - {texts.APP_TITLE}",
-    on_load=[EditCredentialsState.discard, BulkState.prepare_renewal],
+    title=texts.page_title(texts.BULK_RENEW_HEADING),
+    on_load=[EditCredentialsState.discard, CLEAR_PAGE_ERROR, BulkState.prepare_renewal],
 )
 app.add_page(
-    bulk_page,
+    bulk_activate_page,
     route=routes.BULK_ACTIVATE,
-    title=f"{texts.BULK_ACTIVATE_HEADING} - {texts.APP_TITLE}",
-    on_load=[EditCredentialsState.discard, BulkState.prepare_activation],
+    title=texts.page_title(texts.BULK_ACTIVATE_HEADING),
+    on_load=[EditCredentialsState.discard, CLEAR_PAGE_ERROR, BulkState.prepare_activation],
 )
 app.add_page(
     logbook_page,
     route=routes.LOGBOOK,
-    title=f"{texts.LOGBOOK_HEADING} - {texts.APP_TITLE}",
-    on_load=[*FORGET_PASSWORDS, LogbookState.load],
+    title=texts.page_title(texts.LOGBOOK_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, LogbookState.load],
 )
 app.add_page(
     import_page,
     route=routes.IMPORT,
-    title=f"{texts.IMPORT_HEADING} - {texts.APP_TITLE}",
-    on_load=[*FORGET_PASSWORDS, ImportState.load],
+    title=texts.page_title(texts.IMPORT_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, ImportState.load],
 )

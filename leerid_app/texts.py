@@ -5,6 +5,20 @@ SWITCH_SCHOOL = "Wijzig instelling"
 LOG_OUT = "Afmelden"
 NAV_PUPILS = "Leerlingen"
 NAV_LOGBOOK = "Logboek"
+NAV_LABEL = "Hoofdmenu"
+SKIP_TO_CONTENT = "Ga naar de inhoud"
+CURRENT_SCHOOL = "(huidige instelling)"
+
+
+def count_text(count: int, one: str, many: str, **values: object) -> str:
+    """The singular sentence for exactly one, else the plural with the count filled in."""
+    return (one if count == 1 else many).format(count=count, **values)
+
+
+def page_title(what: str) -> str:
+    """A browser tab's title: what the page shows, then the application."""
+    return f"{what} - {APP_TITLE}"
+
 
 # Login
 LOGIN_HEADING = "Aanmelden als LeerID-beheerder"
@@ -36,6 +50,12 @@ COL_TYPE = "Type"
 RENEW_PASSWORDS = "Vernieuw wachtwoord"
 ACTIVATE_ACCOUNTS = "Activeer LeerID"
 NO_PUPILS_FOUND = "Geen leerlingen gevonden."
+CLEAR_FILTERS = "Wis de filters"
+SELECT_ALL_MATCHING = "Selecteer alle {count} leerlingen"
+SELECT_THE_ONLY_ONE = "Selecteer de enige leerling"
+SELECT_ALL_ON_PAGE = "Selecteer alle leerlingen op deze pagina"
+SELECT_PUPIL = "Selecteer {name}"
+LIST_TABLE_LABEL = "Ingeschreven leerlingen"
 PREVIOUS_PAGE = "Vorige"
 NEXT_PAGE = "Volgende"
 
@@ -59,6 +79,8 @@ ACTIVATE_ONE = "Activeer LeerID"
 WILL_BECOME_INACTIVE = "Wordt automatisch inactief bij einde inschrijving - {date}"
 BECAME_INACTIVE = "Inactief sinds einde inschrijving - {date}"
 BACK_TO_LIST = "Terug naar de lijst"
+PUPIL = "Leerling"
+LEERID = "LeerID"
 REMARK = "OPMERKING"
 REMARK_ENROLLMENT = (
     "Zijn de inschrijvingsgegevens niet correct? Dan moeten deze worden aangepast via het "
@@ -134,7 +156,9 @@ CANCEL_BULK = "Annuleren"
 NOTHING_SELECTED = "Er zijn geen leerlingen geselecteerd."
 BULK_STAY_ON_PAGE = "Blijf op deze pagina tot de nieuwe wachtwoorden getoond worden."
 RESULT_RENEWED = "{count} LeerID's hebben een nieuw wachtwoord"
+RESULT_RENEWED_ONE = "1 LeerID heeft een nieuw wachtwoord"
 RESULT_ACTIVATED = "{count} LeerID's zijn geactiveerd"
+RESULT_ACTIVATED_ONE = "1 LeerID is geactiveerd"
 RESULT_BASIC = (
     "{count} {kind} LeerID's met basis wachtwoord: De leerlingen kunnen meteen aanmelden. Ze "
     "kunnen hun wachtwoord niet zelf aanpassen; bij verlies geef je hen een nieuw wachtwoord."
@@ -144,10 +168,24 @@ RESULT_ADVANCED = (
     "aanpassen nadat ze de eerste keer aangemeld zijn. Ze kunnen nadien steeds hun wachtwoord "
     "aanpassen en een e-mailadres toevoegen."
 )
+RESULT_BASIC_ONE = (
+    "1 {kind} LeerID met basis wachtwoord: De leerling kan meteen aanmelden. Het wachtwoord kan "
+    "de leerling niet zelf aanpassen; bij verlies geef je een nieuw wachtwoord."
+)
+RESULT_ADVANCED_ONE = (
+    "1 {kind} LeerID met gevorderd wachtwoord: De leerling moet het wachtwoord aanpassen na de "
+    "eerste aanmelding. Nadien kan de leerling steeds het wachtwoord aanpassen en een "
+    "e-mailadres toevoegen."
+)
 KIND_EXISTING = "bestaande"
 KIND_NEW = "nieuwe"
-RESULT_TABLE = "LEERID'S MET NIEUW WACHTWOORD"
-RESULT_TABLE_ACTIVATED = "NIEUWE LEERID'S"
+RESULT_TABLE = "LEERID'S MET NIEUW {kind} WACHTWOORD"
+RESULT_TABLE_ACTIVATED = "NIEUWE LEERID'S MET {kind} WACHTWOORD"
+PASSWORD_KIND_UPPER = {"basis": "BASIS", "gevorderd": "GEVORDERD"}
+NEW_ADVANCED_HINT = "nieuw gevorderd wachtwoord"
+SHOW_ALL_SKIPPED = "Toon alle overgeslagen leerlingen"
+SKIPPED_LIST_LABEL = "Overgeslagen leerlingen"
+PROGRESS_LABEL = "Voortgang van het bewaren"
 RESULT_DISCARDED = (
     "De wachtwoorden worden niet bewaard: download de PDF of de Excel voor je deze pagina verlaat."
 )
@@ -182,6 +220,7 @@ COL_WHEN = "Tijdstip"
 COL_WHO = "Beheerder"
 COL_ACTION = "Actie"
 COL_PUPIL = "Leerling"
+LEERID = "LeerID"
 COL_DETAILS = "Details"
 
 # Import from the pupil administration package

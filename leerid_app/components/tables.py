@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import section_heading
+from leerid_app.components.layout import live_status, section_heading
 
 # Hidden on screen, read by screen readers (the usual "visually hidden" recipe).
 VISUALLY_HIDDEN = {
@@ -22,15 +22,18 @@ VISUALLY_HIDDEN = {
 
 def table_heading(title: str | rx.Var, total: rx.Var[int], **props) -> rx.Component:
     """The manual's capitalised title followed by `Totaal aantal rijen: N`."""
-    return rx.hstack(
+    return rx.flex(
         section_heading(title),
-        rx.text(texts.TOTAL_ROWS, total, **props),
-        spacing="4",
+        live_status(texts.TOTAL_ROWS, total, **props),
+        column_gap="var(--space-4)",
+        row_gap="var(--space-1)",
         align="baseline",
+        wrap="wrap",
     )
 
 
 def data_table(
+    label: str | rx.Var,
     headers: list[rx.Component | str],
     rows: rx.Var[list],
     render_row: Callable[[rx.Var], rx.Component],
@@ -38,11 +41,12 @@ def data_table(
     caption: str | rx.Var | None = None,
     **props,
 ) -> rx.Component:
-    """A full-width table; plain strings become header cells; ``caption`` names it for screen
-    readers (visually hidden: the heading above already shows it)."""
-    named = [rx.el.caption(caption, style=VISUALLY_HIDDEN)] if caption is not None else []
-    return rx.table.root(
-        *named,
+    """A full-width table named by its caption; plain strings become header cells.
+
+    A table wider than the screen scrolls inside its own box (a phone), never the page.
+    """
+    table = rx.table.root(
+        rx.el.caption(label, class_name="sr-only"),
         rx.table.header(
             rx.table.row(
                 *[
@@ -56,6 +60,8 @@ def data_table(
         variant="surface",
         **props,
     )
+    # Focusable and named, so a keyboard can scroll it (axe: scrollable-region-focusable).
+    return rx.box(table, class_name="table-scroll", tab_index=0, role="region", aria_label=label)
 
 
 def pager(

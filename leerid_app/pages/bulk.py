@@ -5,9 +5,24 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import error_callout, page_frame
+from leerid_app.components.layout import (
+    error_callout,
+    live_status,
+    page_frame,
+    page_heading,
+    success_callout,
+)
 from leerid_app.components.tables import data_table, pager, table_heading
-from leerid_app.state.bulk import ACTIVATE, RENEW, RESULT, BulkRowView, BulkState
+from leerid_app.state.bulk import (
+    ACTIVATE,
+    RENEW,
+    RESULT,
+    SKIPPED_NAMES_SHOWN,
+    BulkRowView,
+    BulkState,
+    ResultTableView,
+)
+from leerid_app.state.focus import RESULT_HEADING_ID, SKIPPED_LIST_ID
 
 S = BulkState
 
@@ -25,18 +40,26 @@ def _planned_row(row: BulkRowView) -> rx.Component:
         rx.table.cell(row.name_and_stamnummer),
         # Activation shows the username the account will get (picked when the plan was made).
         rx.table.cell(row.username),
-        rx.table.cell(rx.code(row.password, weight="bold")),
+        rx.table.cell(
+            rx.hstack(
+                rx.code(row.password, weight="bold"),
+                rx.cond(row.hint != "", rx.text(row.hint, size="1", color_scheme="gray")),
+                align="baseline",
+                spacing="2",
+            )
+        ),
         rx.table.cell(row.account_type),
     )
 
 
-def planned_table() -> rx.Component:
+def planned_table(mode: str) -> rx.Component:
     """LEERLINGEN ZONDER E-MAILADRES (renewal) or the pupils without LeerID (activation)."""
-    title = rx.cond(S.mode == RENEW, texts.WITHOUT_EMAIL, texts.TO_ACTIVATE)
+    title = texts.WITHOUT_EMAIL if mode == RENEW else texts.TO_ACTIVATE
     return rx.card(
         rx.vstack(
             table_heading(title, S.planned_total, id="planned-total"),
             data_table(
+                title,
                 [
                     rx.table.column_header_cell("", width="2.5em"),
                     texts.COL_NAME_AND_STAMNUMMER,
@@ -73,10 +96,12 @@ def linked_table() -> rx.Component:
                 rx.callout.text(rx.text.strong(texts.EMAIL_LINKED_TITLE)),
                 rx.callout.text(texts.EMAIL_LINKED_EXPLANATION),
                 color_scheme="blue",
+                high_contrast=True,
                 width="100%",
             ),
             table_heading(texts.WITH_EMAIL, S.linked_total),
             data_table(
+                texts.WITH_EMAIL,
                 [texts.COL_NAME_AND_STAMNUMMER, texts.COL_USERNAME, texts.COL_EMAIL],
                 S.linked_page,
                 _linked_row,
@@ -96,26 +121,63 @@ def progress() -> rx.Component:
         S.running,
         rx.card(
             rx.vstack(
-                rx.text("Bezig met ", S.progress_done, " van ", S.progress_total, " LeerID's…"),
-                rx.progress(value=S.progress_done, max=S.progress_total, width="100%"),
-                rx.text(texts.BULK_STAY_ON_PAGE, size="1", color_scheme="gray"),
+                live_status("Bezig met ", S.progress_done, " van ", S.progress_total, " LeerID's…"),
+                rx.progress(
+                    value=S.progress_done,
+                    max=S.progress_total,
+                    width="100%",
+                    aria_label=texts.PROGRESS_LABEL,
+                ),
+                rx.text(texts.BULK_STAY_ON_PAGE, size="2", color_scheme="gray"),
                 spacing="2",
                 width="100%",
             ),
             width="100%",
-            role="status",
         ),
     )
 
 
-def plan_view() -> rx.Component:
+def skipped() -> rx.Component:
+    """The selected pupils that are skipped; the full list on request."""
+    return rx.cond(
+        S.skipped_message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("info")),
+            rx.callout.text(S.skipped_message),
+            rx.cond(
+                (S.skipped_total > SKIPPED_NAMES_SHOWN) & (S.skipped_all.length() == 0),
+                rx.button(
+                    texts.SHOW_ALL_SKIPPED,
+                    variant="outline",
+                    color_scheme="gray",
+                    size="1",
+                    on_click=S.show_all_skipped,
+                ),
+            ),
+            rx.cond(
+                S.skipped_all.length() > 0,
+                rx.box(
+                    rx.unordered_list(rx.foreach(S.skipped_all, rx.list_item)),
+                    max_height="20em",
+                    overflow_y="auto",
+                    width="100%",
+                    tab_index=0,
+                    role="region",
+                    aria_label=texts.SKIPPED_LIST_LABEL,
+                    id=SKIPPED_LIST_ID,
+                ),
+            ),
+            color_scheme="gray",
+            width="100%",
+        ),
+    )
+
+
+def plan_view(mode: str) -> rx.Component:
     """The tables before saving, with Annuleren / Bewaren en afdrukken."""
     return rx.vstack(
-        rx.cond(
-            S.skipped_message != "",
-            rx.callout(S.skipped_message, icon="info", color_scheme="gray", width="100%"),
-        ),
-        rx.cond(S.planned_total > 0, planned_table()),
+        skipped(),
+        rx.cond(S.planned_total > 0, planned_table(mode)),
         progress(),
         rx.hstack(
             rx.button(
@@ -133,7 +195,7 @@ def plan_view() -> rx.Component:
             ),
             spacing="3",
         ),
-        rx.cond((S.mode == RENEW) & (S.linked_total > 0), linked_table()),
+        rx.cond(S.linked_total > 0, linked_table()) if mode == RENEW else rx.fragment(),
         confirm_dialog(),
         spacing="4",
         width="100%",
@@ -277,17 +339,38 @@ def refused_callout() -> rx.Component:
     )
 
 
-def result_view() -> rx.Component:
-    """`N LeerID's hebben een nieuw wachtwoord`, what it means, the table and the downloads."""
-    return rx.vstack(
-        rx.callout(
-            S.result_heading,
-            icon="circle_check",
-            color_scheme="green",
+def result_table(table: ResultTableView) -> rx.Component:
+    """`LEERID'S MET NIEUW GEVORDERD WACHTWOORD` (or basis): the new passwords of one type."""
+    return rx.card(
+        rx.vstack(
+            table_heading(table.heading, table.total),
+            data_table(
+                table.heading,
+                [
+                    texts.COL_NAME_AND_STAMNUMMER,
+                    texts.COL_USERNAME,
+                    texts.COL_PASSWORD,
+                    texts.COL_ACCOUNT_TYPE,
+                ],
+                table.rows,
+                _result_row,
+            ),
+            pager(
+                table.page_no,
+                table.page_count,
+                lambda page: S.result_go_to(table.account_type, page),
+            ),
+            spacing="3",
             width="100%",
-            role="status",
-            id="result-heading",
         ),
+        width="100%",
+    )
+
+
+def result_view() -> rx.Component:
+    """`N LeerID's hebben een nieuw wachtwoord`, what it means, the tables and the downloads."""
+    return rx.vstack(
+        success_callout(S.result_heading, id=RESULT_HEADING_ID, tab_index=-1),
         rx.unordered_list(rx.foreach(S.result_lines, rx.list_item)),
         refused_callout(),
         rx.cond(
@@ -310,29 +393,7 @@ def result_view() -> rx.Component:
             ),
         ),
         rx.text(texts.RESULT_DISCARDED, size="2", color_scheme="gray"),
-        rx.card(
-            rx.vstack(
-                table_heading(
-                    rx.cond(S.mode == RENEW, texts.RESULT_TABLE, texts.RESULT_TABLE_ACTIVATED),
-                    S.result_total,
-                ),
-                data_table(
-                    [
-                        texts.COL_NAME_AND_STAMNUMMER,
-                        texts.COL_USERNAME,
-                        texts.COL_PASSWORD,
-                        texts.COL_ACCOUNT_TYPE,
-                    ],
-                    S.result_page,
-                    _result_row,
-                    id="result-table",
-                ),
-                pager(S.result_page_no, S.result_page_count, S.result_go_to),
-                spacing="3",
-                width="100%",
-            ),
-            width="100%",
-        ),
+        rx.foreach(S.result_tables, result_table),
         rx.button(texts.DONE, variant="soft", on_click=S.finish(False)),
         leave_dialog(),
         leave_guard(),
@@ -341,13 +402,21 @@ def result_view() -> rx.Component:
     )
 
 
-def bulk_page() -> rx.Component:
-    """Both bulk actions share this page; the route decides the mode."""
+def _bulk_page(mode: str) -> rx.Component:
+    # The route fixes the mode: the heading is right before the server has answered.
+    heading = texts.BULK_ACTIVATE_HEADING if mode == ACTIVATE else texts.BULK_RENEW_HEADING
     return page_frame(
-        rx.heading(
-            rx.cond(S.mode == ACTIVATE, texts.BULK_ACTIVATE_HEADING, texts.BULK_RENEW_HEADING),
-            size="6",
-        ),
+        page_heading(heading),
         error_callout(S.error),
-        rx.cond(S.phase == RESULT, result_view(), plan_view()),
+        rx.cond(S.phase == RESULT, result_view(), plan_view(mode)),
     )
+
+
+def bulk_renew_page() -> rx.Component:
+    """`Bulk: genereer nieuw wachtwoord`."""
+    return _bulk_page(RENEW)
+
+
+def bulk_activate_page() -> rx.Component:
+    """`Bulk: activeer LeerID's`."""
+    return _bulk_page(ACTIVATE)

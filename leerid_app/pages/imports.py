@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import routes, texts
-from leerid_app.components.layout import error_callout, page_frame, success_callout
+from leerid_app.components.layout import error_callout, page_frame, page_heading, success_callout
 from leerid_app.components.tables import data_table, pager, remarks
 from leerid_app.services.imports.plan import MSG_SUMMER_RULE
 from leerid_app.services.imports.reading import MAX_FILE_BYTES
@@ -114,6 +114,7 @@ def _row(row: ImportRowView) -> rx.Component:
 def _table(label: str) -> rx.Component:
     return rx.vstack(
         data_table(
+            label,
             [
                 texts.IMPORT_COL_ROW,
                 texts.COL_STAMNUMMER,
@@ -123,7 +124,6 @@ def _table(label: str) -> rx.Component:
             ],
             S.rows,
             _row,
-            caption=label,
         ),
         rx.cond(S.rows.length() == 0, rx.text(texts.IMPORT_NOTHING_HERE, color_scheme="gray")),
         pager(S.page_no, S.page_count, S.go_to_page),
@@ -233,7 +233,7 @@ def result_card() -> rx.Component:
 def import_page() -> rx.Component:
     """The page `Importeer leerlingen`."""
     return page_frame(
-        rx.heading(texts.IMPORT_HEADING, as_="h1", size="6"),
+        page_heading(texts.IMPORT_HEADING),
         rx.text(
             S.school_name,
             rx.cond(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import page_frame
+from leerid_app.components.layout import page_frame, page_heading
 from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.state.logbook import ACTION_OPTIONS, ALL, LogbookState, LogRowView
 
@@ -13,7 +13,9 @@ S = LogbookState
 
 
 def _labelled(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), control, spacing="1")
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"), control, spacing="1", max_width="100%"
+    )
 
 
 def filters() -> rx.Component:
@@ -28,6 +30,7 @@ def filters() -> rx.Component:
                     value=S.pupil_query,
                     on_change=S.set_pupil_query.debounce(300),
                     width="20em",
+                    max_width="100%",
                     max_length=100,
                 ),
             ),
@@ -74,11 +77,11 @@ def filters() -> rx.Component:
 
 def _row(row: LogRowView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.when, white_space="nowrap"),
+        rx.table.cell(row.when),
         rx.table.cell(row.who),
         rx.table.cell(row.action),
         rx.table.cell(row.pupil),
-        rx.table.cell(rx.text(row.details, size="1", color_scheme="gray")),
+        rx.table.cell(rx.text(row.details, size="2"), class_name="cell-prose"),
     )
 
 
@@ -88,6 +91,7 @@ def events_table() -> rx.Component:
         rx.vstack(
             table_heading(texts.LOGBOOK_HEADING.upper(), S.total),
             data_table(
+                texts.LOGBOOK_HEADING,
                 [
                     texts.COL_WHEN,
                     texts.COL_WHO,
@@ -108,4 +112,4 @@ def events_table() -> rx.Component:
 
 def logbook_page() -> rx.Component:
     """The Logboek."""
-    return page_frame(rx.heading(texts.LOGBOOK_HEADING, size="6"), filters(), events_table())
+    return page_frame(page_heading(texts.LOGBOOK_HEADING), filters(), events_table())

@@ -5,7 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.components.layout import (
+    field,
+    field_grid,
+    page_frame,
+    page_heading,
+    section_card,
+    section_heading,
+)
 from leerid_app.components.tables import remarks
 from leerid_app.state.pupil_detail import EditCredentialsState
 
@@ -41,8 +48,7 @@ def credentials_form() -> rx.Component:
     """LeerID aanmeldgegevens."""
     return rx.card(
         rx.vstack(
-            section_heading(texts.EDIT_HEADING),
-            rx.heading(P.first_name, " ", P.last_name, size="5"),
+            section_heading(texts.EDIT_CREDENTIALS),
             rx.el.label(
                 texts.USERNAME,
                 " - ",
@@ -56,6 +62,7 @@ def credentials_form() -> rx.Component:
                 on_change=S.set_username_input,
                 max_length=200,
                 width="28em",
+                max_width="100%",
                 aria_invalid=rx.cond(S.username_error != "", "true", "false"),
                 aria_describedby="username-error",
             ),
@@ -97,7 +104,12 @@ def credentials_form() -> rx.Component:
                     ),
                     rx.cond(
                         S.remove_email_pending,
-                        rx.text(texts.REMOVE_EMAIL_PENDING, color_scheme="orange", size="2"),
+                        rx.text(
+                            texts.REMOVE_EMAIL_PENDING,
+                            color_scheme="orange",
+                            size="2",
+                            high_contrast=True,
+                        ),
                     ),
                     spacing="2",
                 ),
@@ -114,13 +126,44 @@ def credentials_form() -> rx.Component:
     )
 
 
+def whose_account() -> rx.Component:
+    """Whose LeerID this is, as on the manual's screen: group, type and status."""
+    return section_card(
+        P.account_title,
+        field_grid(
+            field(texts.COL_STAMNUMMER, P.stamnummer),
+            field(texts.COL_GROUP, P.administrative_group),
+            field(texts.ACCOUNT_STATUS, P.status),
+            wide=True,
+        ),
+        rx.text(P.status_line, size="2", color_scheme="gray"),
+    )
+
+
+def edit_heading() -> rx.Component:
+    """`LeerID aanmeldgegevens` above the pupil's name, one h1."""
+    return page_heading(
+        rx.el.span(
+            texts.EDIT_HEADING,
+            display="block",
+            font_size="var(--font-size-2)",
+            color="var(--gray-11)",
+            font_weight="500",
+        ),
+        rx.el.span(rx.cond(S.not_found, texts.PUPIL, S.pupil_name), display="block"),
+        size="7",
+    )
+
+
 def pupil_edit_page() -> rx.Component:
     """Edit one pupil's credentials."""
     return page_frame(
+        edit_heading(),
         rx.cond(
             S.not_found,
             rx.fragment(),
             rx.vstack(
+                whose_account(),
                 credentials_form(),
                 remarks(
                     texts.REMARK_NEW_PDF,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import texts
-from leerid_app.components.layout import page_frame, section_heading
+from leerid_app.components.layout import live_status, page_frame, page_heading, section_heading
 from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.services.pupils import PupilRow, SortField
 from leerid_app.state.pupils import ALL, STATUS_OPTIONS, TYPE_OPTIONS, PupilListState
@@ -45,9 +45,11 @@ def filter_bar() -> rx.Component:
                         on_change=PupilListState.set_search.debounce(300),
                         max_length=100,
                         width="22em",
+                        max_width="100%",
                         type="search",
                     ),
                     spacing="1",
+                    max_width="100%",
                 ),
                 _filter_select(
                     texts.GROUP_LABEL,
@@ -101,6 +103,8 @@ def _status_badge(status: rx.Var[str]) -> rx.Component:
         status,
         color_scheme=rx.match(status, ("Actief", "green"), ("Inactief", "orange"), "gray"),
         variant="soft",
+        # Step 12 text: the soft step 11 is 4.2:1 at 12 px.
+        high_contrast=True,
     )
 
 
@@ -111,7 +115,7 @@ def _row(row: PupilRow) -> rx.Component:
             rx.checkbox(
                 checked=PupilListState.selected_on_page.contains(row.id),
                 on_change=lambda checked: PupilListState.toggle_pupil(row.id, checked),
-                aria_label=f"Selecteer {row.first_name} {row.last_name}",
+                aria_label=texts.SELECT_PUPIL.format(name=f"{row.first_name} {row.last_name}"),
             ),
         ),
         rx.table.cell(rx.link(row.stamnummer, href=detail)),
@@ -125,18 +129,33 @@ def _row(row: PupilRow) -> rx.Component:
     )
 
 
+def no_pupils_found() -> rx.Component:
+    """An empty result, with a way out when filters caused it."""
+    return rx.flex(
+        rx.text(texts.NO_PUPILS_FOUND, color_scheme="gray"),
+        rx.cond(
+            PupilListState.has_filters,
+            rx.button(texts.CLEAR_FILTERS, variant="soft", on_click=PupilListState.clear_filters),
+        ),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
 def pupil_table() -> rx.Component:
     """INGESCHREVEN LEERLINGEN with the total, check boxes, sortable columns and paging."""
     return rx.card(
         rx.vstack(
             table_heading(texts.LIST_HEADING, PupilListState.total, id="total"),
             data_table(
+                texts.LIST_TABLE_LABEL,
                 [
                     rx.table.column_header_cell(
                         rx.checkbox(
                             checked=PupilListState.all_on_page_selected,
                             on_change=PupilListState.toggle_page,
-                            aria_label="Selecteer alle leerlingen op deze pagina",
+                            aria_label=texts.SELECT_ALL_ON_PAGE,
                         ),
                         width="2.5em",
                     ),
@@ -150,7 +169,7 @@ def pupil_table() -> rx.Component:
                 PupilListState.rows,
                 _row,
             ),
-            rx.cond(PupilListState.total == 0, rx.text(texts.NO_PUPILS_FOUND, color_scheme="gray")),
+            rx.cond(PupilListState.total == 0, no_pupils_found()),
             pager(
                 PupilListState.page,
                 PupilListState.page_count,
@@ -168,7 +187,7 @@ def selection_bar() -> rx.Component:
     """`Aantal geselecteerde leerlingen: N` and the bulk actions."""
     return rx.card(
         rx.hstack(
-            rx.text(
+            live_status(
                 texts.SELECTED_COUNT,
                 rx.text.strong(PupilListState.selected_count),
                 id="selected-count",
@@ -178,7 +197,7 @@ def selection_bar() -> rx.Component:
                 rx.text(PupilListState.selected_hidden_text, id="selected-hidden"),
             ),
             rx.button(
-                rx.text("Selecteer alle ", PupilListState.total, " leerlingen"),
+                PupilListState.select_all_label,
                 variant="outline",
                 on_click=PupilListState.select_all_matching,
                 disabled=PupilListState.total == 0,
@@ -212,4 +231,4 @@ def selection_bar() -> rx.Component:
 
 def pupils_page() -> rx.Component:
     """The start page."""
-    return page_frame(filter_bar(), selection_bar(), pupil_table())
+    return page_frame(page_heading(texts.NAV_PUPILS), filter_bar(), selection_bar(), pupil_table())

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, and_, col, select
 
 from leerid_app import texts
-from leerid_app.models import AuditEvent, Pupil
-from leerid_app.services import clock
+from leerid_app.models import AuditEvent, Pupil, School
+from leerid_app.services import audit_details, clock
 from leerid_app.services.text import LIKE_ESCAPE, escape_like, search_words
 
 
@@ -208,33 +208,6 @@ def action_label(action: str) -> str:
         return action
 
 
-def details_text(details: str) -> str:
-    """Stored details JSON as readable ``key: value; key: value`` text for the Logboek."""
-    if not details:
-        return ""
-    try:
-        decoded = json.loads(details)
-    except ValueError:
-        return details  # cut at the column limit, so no longer valid JSON: show it raw
-    if not isinstance(decoded, dict):
-        return str(decoded)
-    return "; ".join(
-        f"{DETAIL_LABELS.get(key, key)}: {_detail_value(value)}" for key, value in decoded.items()
-    )
-
-
-# The Logboek speaks Dutch; details are stored with stable English keys.
-DETAIL_LABELS = texts.AUDIT_DETAIL_LABELS
-
-
-def _detail_value(value: object) -> str:
-    if value is True:
-        return texts.YES
-    if value is False:
-        return texts.NO
-    return str(value)
-
-
 def list_events(
     session: Session,
     *,
@@ -292,6 +265,13 @@ def list_events(
         .limit(page_size)
         .offset((page - 1) * page_size)
     )
+    found = session.exec(statement).all()
+    named = set().union(*(audit_details.school_ids(row[0].details) for row in found))
+    schools = (
+        dict(session.exec(select(School.id, School.name).where(col(School.id).in_(named))).all())
+        if named
+        else {}
+    )
     rows = [
         AuditRow(
             id=event_row.id or 0,
@@ -302,9 +282,9 @@ def list_events(
             pupil_id=event_row.pupil_id,
             pupil_name=f"{first_name} {last_name}" if stamnummer is not None else "",
             stamnummer=stamnummer or "",
-            details=details_text(event_row.details),
+            details=audit_details.describe(event_row.action, event_row.details, schools),
         )
-        for event_row, first_name, last_name, stamnummer in session.exec(statement).all()
+        for event_row, first_name, last_name, stamnummer in found
     ]
     return AuditPage(rows=rows, total=total, page=page, page_size=page_size)
 

@@ -17,6 +17,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
+from leerid_app.state.focus import PAGE_HEADING_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
 
 T = TypeVar("T")
@@ -107,6 +108,11 @@ class AuthState(rx.State):
         return self._forget_login(texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED)
 
     @rx.event
+    def clear_page_error(self) -> None:
+        """on_load of every page: a refusal belongs to the page that caused it."""
+        self.page_error = ""
+
+    @rx.event
     async def log_in(self, form_data: dict) -> rx.event.EventSpec | None:
         """Check the credentials (argon2 off the event loop) and start a server-side session."""
         username = form_data.get("username") if isinstance(form_data, dict) else None
@@ -141,7 +147,7 @@ class AuthState(rx.State):
         return self._forget_login(texts.LOGGED_OUT)
 
     @rx.event
-    def switch_school(self, school_id: int) -> rx.event.EventSpec | None:
+    def switch_school(self, school_id: int) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         """`Wijzig instelling`: only to a school this administrator administers."""
         token = self.session_token or None
         try:
@@ -158,7 +164,8 @@ class AuthState(rx.State):
             return None
         self._apply_context(context)
         self.page_error = ""
-        return rx.redirect(routes.PUPILS)
+        # Usually on the list already, so no page change moves focus: do it here.
+        return [rx.redirect(routes.PUPILS), focus_when_shown(PAGE_HEADING_ID)]
 
 
 def forget_pupil_data(auth_state: AuthState) -> None:

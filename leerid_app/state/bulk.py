@@ -25,6 +25,7 @@ from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.scope import AdminContext
 from leerid_app.services.versions import RefusedPupil
 from leerid_app.state.auth import AuthState
+from leerid_app.state.focus import RESULT_HEADING_ID, SKIPPED_LIST_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin, run_for_pupil
 from leerid_app.state.pupils import PupilListState
 
@@ -53,6 +54,20 @@ class BulkRowView:
     masked_email: str = ""
     account_type: str = ""
     included: bool = True
+    # The manual's `nieuw gevorderd wachtwoord` beside a new advanced password in the plan.
+    hint: str = ""
+
+
+@dataclasses.dataclass
+class ResultTableView:
+    """One table of the result: the new passwords of one account type, a page at a time."""
+
+    account_type: str
+    heading: str
+    total: int
+    page_no: int
+    page_count: int
+    rows: list[BulkRowView] = dataclasses.field(default_factory=list)
 
 
 def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
@@ -66,6 +81,7 @@ def _planned_row(item: PlannedPassword, excluded: set[int]) -> BulkRowView:
         if pupil.account_type
         else "",
         included=pupil.pupil_id not in excluded,
+        hint=texts.NEW_ADVANCED_HINT if pupil.account_type is AccountType.GEVORDERD else "",
     )
 
 
@@ -129,11 +145,14 @@ class BulkState(AuthState):
     linked_page_no: int = 1
     linked_page_count: int = 1
     skipped_message: str = ""
+    _skipped: list[str] = []
+    skipped_total: int = 0
+    # The whole list only when the administrator asks for it (a whole school may be skipped).
+    skipped_all: list[str] = []
 
-    result_page: list[BulkRowView] = []
+    result_tables: list[ResultTableView] = []
+    _result_pages: dict[str, int] = {}
     result_total: int = 0
-    result_page_no: int = 1
-    result_page_count: int = 1
     result_heading: str = ""
     result_lines: list[str] = []
     # Pupils left out because their LeerID changed after the plan was shown.
@@ -150,13 +169,17 @@ class BulkState(AuthState):
         self._school_id = None
         self.planned_page = []
         self.linked_page = []
-        self.result_page = []
+        self.result_tables = []
+        self._result_pages = {}
         self.planned_total = self.planned_included = self.linked_total = self.result_total = 0
         self.result_heading = ""
         self.result_lines = []
         self.refused_message = self.renamed_message = ""
         self._refused_ids = set()
         self.skipped_message = ""
+        self._skipped = []
+        self.skipped_total = 0
+        self.skipped_all = []
         self.error = ""
         self.phase = PLAN
         self.confirm_count = 0
@@ -173,9 +196,28 @@ class BulkState(AuthState):
         self.linked_page = [_linked_row(pupil) for pupil in rows]
         self.linked_total = len(self._email_linked)
 
-    def _show_result(self, page: int) -> None:
-        rows, self.result_page_no, self.result_page_count = _page_of(self._issued, page)
-        self.result_page = [_issued_row(credential) for credential in rows]
+    def _show_result(self) -> None:
+        """One table per account type present, each on its own page."""
+        tables = []
+        for account_type in (AccountType.BASIS, AccountType.GEVORDERD):
+            issued = [c for c in self._issued if c.account_type is account_type]
+            if not issued:
+                continue
+            rows, page_no, page_count = _page_of(
+                issued, self._result_pages.get(account_type.value, 1)
+            )
+            self._result_pages[account_type.value] = page_no
+            tables.append(
+                ResultTableView(
+                    account_type=account_type.value,
+                    heading=result_table_heading(self.mode, account_type),
+                    total=len(issued),
+                    page_no=page_no,
+                    page_count=page_count,
+                    rows=[_issued_row(credential) for credential in rows],
+                )
+            )
+        self.result_tables = tables
         self.result_total = len(self._issued)
 
     async def _prepare(self, mode: str) -> rx.event.EventSpec | None:
@@ -217,6 +259,10 @@ class BulkState(AuthState):
                 (texts.SKIPPED_ALREADY_ACTIVE, result.already_active),
                 (texts.SKIPPED_ENROLLMENT_ENDED, result.enrollment_ended),
             ]
+        everyone = [pupil for _, rows in skipped for pupil in rows]
+        # The full list is sent only when asked for (show_all_skipped): a whole school may be here.
+        self._skipped = [pupil.name_and_stamnummer for pupil in everyone]
+        self.skipped_total = len(everyone)
         self.skipped_message = " ".join(
             _skipped_text(template, rows) for template, rows in skipped if rows
         )
@@ -283,14 +329,21 @@ class BulkState(AuthState):
         return None
 
     @rx.event
-    def result_go_to(self, page: int) -> rx.event.EventSpec | None:
-        """Page through the result table."""
-        if type(page) is not int:
+    def result_go_to(self, account_type: str, page: int) -> rx.event.EventSpec | None:
+        """Page through one of the result tables."""
+        if type(page) is not int or not isinstance(account_type, str):
             return self._refuse(page)
-        self._show_result(page)
+        if account_type in self._result_pages:
+            self._result_pages[account_type] = page
+            self._show_result()
         return None
 
     @rx.event
+    def show_all_skipped(self) -> rx.event.EventSpec:
+        """The full list of skipped pupils, on request; focus moves from the button to it."""
+        self.skipped_all = list(self._skipped)
+        return focus_when_shown(SKIPPED_LIST_ID)
+
     async def plan_refused_again(self) -> rx.event.EventSpec | None:
         """`Plan deze leerlingen opnieuw`: a fresh plan for the pupils the save left out."""
         if self.running or self.phase != RESULT or not self._refused_ids:
@@ -381,6 +434,8 @@ class BulkState(AuthState):
         if saved is not None:
             async with self:
                 (await self.get_state(PupilListState)).forget_selection()
+            # The clicked button is gone with the plan: take keyboard focus to the result.
+            yield focus_when_shown(RESULT_HEADING_ID)
 
     def _check_session(self) -> rx.event.EventSpec | None:
         """Off to the login page when the session is gone (handlers with nothing to act on)."""
@@ -398,7 +453,8 @@ class BulkState(AuthState):
         self._refused_ids = {row.pupil_id for row in saved.refused}
         self.renamed_message = renamed_summary(saved.renamed)
         self.pdf_downloaded = self.excel_downloaded = False
-        self._show_result(1)
+        self._result_pages = {}
+        self._show_result()
         self.phase = RESULT
 
     @rx.event
@@ -535,16 +591,31 @@ def _skipped_text(template: str, skipped: Sequence[BulkPupil]) -> str:
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:
     """The result heading and what the new passwords mean per account type (the manual's text)."""
-    heading = texts.RESULT_RENEWED if mode == RENEW else texts.RESULT_ACTIVATED
-    kind = texts.KIND_EXISTING if mode == RENEW else texts.KIND_NEW
+    renewed = mode == RENEW
+    kind = texts.KIND_EXISTING if renewed else texts.KIND_NEW
     basic = sum(credential.account_type is AccountType.BASIS for credential in issued)
     advanced = len(issued) - basic
     lines = [
-        template.format(count=count, kind=kind)
-        for template, count in ((texts.RESULT_BASIC, basic), (texts.RESULT_ADVANCED, advanced))
+        texts.count_text(count, one, many, kind=kind)
+        for count, one, many in (
+            (basic, texts.RESULT_BASIC_ONE, texts.RESULT_BASIC),
+            (advanced, texts.RESULT_ADVANCED_ONE, texts.RESULT_ADVANCED),
+        )
         if count
     ]
-    return heading.format(count=len(issued)), lines
+    heading = texts.count_text(
+        len(issued),
+        texts.RESULT_RENEWED_ONE if renewed else texts.RESULT_ACTIVATED_ONE,
+        texts.RESULT_RENEWED if renewed else texts.RESULT_ACTIVATED,
+    )
+    return heading, lines
+
+
+def result_table_heading(mode: str, account_type: AccountType) -> str:
+    """`LEERID'S MET NIEUW GEVORDERD WACHTWOORD` and its counterparts, as in the manual."""
+    kind = texts.PASSWORD_KIND_UPPER[account_type.value]
+    template = texts.RESULT_TABLE if mode == RENEW else texts.RESULT_TABLE_ACTIVATED
+    return template.format(kind=kind)
 
 
 def _names(names: Sequence[str]) -> str:

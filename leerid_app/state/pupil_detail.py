@@ -23,6 +23,7 @@ from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.scope import AdminContext
 from leerid_app.services.versions import StaleAccount
 from leerid_app.state.auth import AuthState
+from leerid_app.state.focus import FLASH_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 
 
@@ -130,6 +131,25 @@ class PupilDetailState(AuthState):
     flash: str = ""
     not_found: bool = False
 
+    @rx.var
+    def pupil_name(self) -> str:
+        """`Voornaam Naam` of the pupil shown."""
+        return f"{self.pupil.first_name} {self.pupil.last_name}".strip()
+
+    @rx.var
+    def detail_title(self) -> str:
+        """The browser tab's title: whose detail this is."""
+        return texts.page_title(self.pupil_name or texts.PUPIL)
+
+    @rx.var
+    def edit_title(self) -> str:
+        """The browser tab's title on the edit page."""
+        return texts.page_title(
+            f"{texts.EDIT_CREDENTIALS}: {self.pupil_name}"
+            if self.pupil_name
+            else texts.EDIT_CREDENTIALS
+        )
+
     def _pupil_id_from_route(self) -> object:
         raw = self.router.url.path.strip("/").split("/")
         # /leerling/<id>[/aanpassen]; anything else is not a pupil id.
@@ -204,7 +224,8 @@ class PupilDetailState(AuthState):
         self.flash = texts.ACCOUNT_ACTIVATED
         view = self._load_view(pupil_id)
         self.pupil = view or PupilView()
-        return download
+        # The activation button is replaced by the account card: focus the message instead.
+        return [download, focus_when_shown(FLASH_ID)]
 
 
 class EditCredentialsState(PupilDetailState):

@@ -96,6 +96,19 @@ class PupilListState(AuthState):
         hidden = min(self.selected_hidden, self.selected_count)
         return texts.SELECTED_HIDDEN.format(count=hidden) if hidden > 0 else ""
 
+    def has_filters(self) -> bool:
+        """Whether a filter narrows the list (an empty result then offers to clear them)."""
+        return bool(self.search) or any(
+            value != ALL for value in (self.group, self.status, self.account_type)
+        )
+
+    @rx.var
+    def select_all_label(self) -> str:
+        """`Selecteer alle N leerlingen`, or the singular when only one matches."""
+        if self.total == 1:
+            return texts.SELECT_THE_ONLY_ONE
+        return texts.SELECT_ALL_MATCHING.format(count=self.total)
+
     def _sync_selection(self) -> None:
         if not self._selected:
             self.selected_hidden = 0
@@ -145,6 +158,13 @@ class PupilListState(AuthState):
         if not isinstance(value, str):
             return self._refuse(value)
         self.account_type = value if value in TYPE_OPTIONS else ALL
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def clear_filters(self) -> rx.event.EventSpec | None:
+        """`Wis de filters`: the whole school again (the selection stays)."""
+        self.search, self.group, self.status, self.account_type = "", ALL, ALL, ALL
         self.page = 1
         return self._refresh()
 

@@ -64,6 +64,7 @@ DEMO_ADMIN_B = "beheerder.b"
 DEMO_PASSWORD = DEMO_ADMIN_PASSWORD
 LOGIN_HEADING = "Aanmelden als LeerID-beheerder"
 TOTAL_LOADED = re.compile(r"^Totaal aantal rijen: [1-9]\d*$")
+SCHOOL_NAME = "#school-name"  # the current school in the header
 
 # The server answers within milliseconds, but a first render after a build can take a while.
 expect.set_options(timeout=15_000)

@@ -14,10 +14,10 @@ from leerid_app.services.audit import (
     ACTION_LABELS,
     AuditAction,
     AuditLogAppendOnlyError,
-    details_text,
     list_events,
     record_event,
 )
+from leerid_app.services.audit_details import describe
 from leerid_app.services.clock import SCHOOL_TIMEZONE
 from leerid_app.services.text import fold
 
@@ -128,11 +128,59 @@ def test_details_naming_a_secret_are_refused(details) -> None:
         )
 
 
-def test_details_text_is_readable() -> None:
-    assert details_text('{"from":"a","to":"b"}') == "van: a; naar: b"
-    assert details_text('{"bulk":true,"count":2}') == "bulk: ja; aantal: 2"
-    assert details_text("") == ""
-    assert details_text('{"cut":"abc…') == '{"cut":"abc…'
+@pytest.mark.parametrize(
+    ("action", "details", "sentence"),
+    [
+        ("username_changed", '{"from":"a","to":"b"}', "Van a naar b."),
+        (
+            "password_renewed",
+            '{"bulk":true,"username":"an.peeters"}',
+            "In bulk, gebruikersnaam an.peeters.",
+        ),
+        ("password_renewed", '{"type":"gevorderd"}', "Nieuw gevorderd wachtwoord."),
+        ("bulk_passwords_renewed", '{"count":2}', "Voor 2 LeerID's."),
+        ("slips_downloaded", '{"count":1}', "Met 1 LeerID."),
+        (
+            "account_activated",
+            '{"type":"basis","username":"lucas.peeters"}',
+            "Gebruikersnaam lucas.peeters, basis wachtwoord.",
+        ),
+        (
+            "access_denied",
+            '{"argument":"61","reason":"pupil_not_in_school"}',
+            "Gevraagd: een leerling die niet in deze instelling zit (intern nummer 61).",
+        ),
+        (
+            "login_failed",
+            '{"reason":"wrong_password","username":"x"}',
+            "Verkeerd wachtwoord voor „x”.",
+        ),
+        ("session_expired", '{"reason":"idle"}', "Te lang niet actief geweest."),
+        ("school_switched", '{"from_school_id":2}', "Vorige instelling: School B."),
+        # Facts no sentence knows fall back to Dutch labels; unreadable JSON is shown raw.
+        ("login", '{"bulk":true,"count":2}', "bulk: ja; aantal: 2"),
+        ("login", "", ""),
+        ("login", '{"cut":"abc…', '{"cut":"abc…'),
+    ],
+)
+def test_details_are_dutch_sentences(action: str, details: str, sentence: str) -> None:
+    assert describe(action, details, {2: "School B"}) == sentence
+
+
+def test_logbook_names_the_previous_school(session) -> None:
+    school = _school(session, "School A")
+    other = _school(session, "School B")
+    record_event(
+        session,
+        action=AuditAction.SCHOOL_SWITCHED,
+        actor_administrator_id=None,
+        actor_username="beheerder",
+        school_id=school.id,
+        details={"from_school_id": other.id},
+    )
+    shown = list_events(session, school_id=school.id).rows
+    assert [row.details for row in shown] == ["Vorige instelling: School B."]
+    assert "from_school_id" not in shown[0].details
 
 
 def test_list_is_newest_first_and_paged_on_the_server(session) -> None:
