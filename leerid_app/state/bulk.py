@@ -329,9 +329,11 @@ class BulkState(AuthState):
         return None
 
     @rx.event
-    def result_go_to(self, account_type: str, page: int) -> rx.event.EventSpec | None:
+    def result_go_to(self, account_type: str, page: int = 1) -> rx.event.EventSpec | None:
         """Page through one of the result tables."""
-        if type(page) is not int or not isinstance(account_type, str):
+        if not isinstance(account_type, str):
+            return self._refuse(account_type)
+        if type(page) is not int:
             return self._refuse(page)
         if account_type in self._result_pages:
             self._result_pages[account_type] = page

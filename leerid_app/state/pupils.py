@@ -96,6 +96,7 @@ class PupilListState(AuthState):
         hidden = min(self.selected_hidden, self.selected_count)
         return texts.SELECTED_HIDDEN.format(count=hidden) if hidden > 0 else ""
 
+    @rx.var
     def has_filters(self) -> bool:
         """Whether a filter narrows the list (an empty result then offers to clear them)."""
         return bool(self.search) or any(

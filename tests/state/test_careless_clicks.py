@@ -82,7 +82,7 @@ def test_klaar_before_any_download_asks_and_downloads_are_marked(
     assert len(downloads(tree.run(BulkState.download_excel))) == 1
     assert bulk.excel_downloaded and not bulk.pdf_downloaded and not bulk.guard_leaving
     assert redirect_paths(tree.run(BulkState.finish, False)) == [routes.PUPILS]
-    assert bulk._issued == [] and bulk.result_page == []
+    assert bulk._issued == [] and [row for table in bulk.result_tables for row in table.rows] == []
 
 
 def test_klaar_confirmed_leaves_without_download(demo_db: DemoDb, tree: StateTree) -> None:

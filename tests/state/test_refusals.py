@@ -63,7 +63,7 @@ def test_malformed_arguments_of_any_handler_are_audited(demo_db: DemoDb, tree: S
         (PupilListState.sort_by, "drop table"),
         (PupilListState.toggle_page, "ja"),
         (BulkState.planned_go_to, "een"),
-        (BulkState.result_go_to, [2]),
+        (BulkState.result_go_to, ["basis", "2"]),
         (LogbookState.set_action, 5),
         (LogbookState.go_to_page, 1.5),
         (EditCredentialsState.set_username_input, {"x": 1}),

@@ -18,7 +18,10 @@ COOKIE = f"{AuthState.get_full_name()}.session_token_rx_state_"
 
 
 def _result_passwords(tree: StateTree) -> list[str]:
-    passwords = [row.password for row in tree.get(BulkState).result_page]
+    passwords = [
+        row.password
+        for row in [row for table in tree.get(BulkState).result_tables for row in table.rows]
+    ]
     assert len(passwords) == 2 and all(passwords)
     return passwords
 
@@ -101,7 +104,7 @@ def test_the_result_page_checks_the_session_before_showing_a_result(
 
     spec = asyncio.run(result)
     assert spec is not None  # off to the login page
-    assert bulk._issued == [] and bulk.result_page == []
+    assert bulk._issued == [] and [row for table in bulk.result_tables for row in table.rows] == []
 
 
 def test_a_school_switch_elsewhere_drops_the_old_schools_data(
