@@ -37,6 +37,20 @@ class AuditAction(StrEnum):
     BULK_ACCOUNTS_ACTIVATED = "bulk_accounts_activated"
     SLIPS_DOWNLOADED = "slips_downloaded"
     EXCEL_DOWNLOADED = "excel_downloaded"
+    # The Leerlingloket: events a pupil causes (actor PUPIL_ACTOR, pupil_id set).
+    PUPIL_LOGIN = "pupil_login"
+    PUPIL_LOGIN_FAILED = "pupil_login_failed"
+    PUPIL_LOGOUT = "pupil_logout"
+    PUPIL_PASSWORD_CHANGED = "pupil_password_changed"  # noqa: S105 (an action name)
+    PUPIL_EMAIL_REQUESTED = "pupil_email_requested"
+    PUPIL_EMAIL_LINKED = "pupil_email_linked"
+    PUPIL_EMAIL_REMOVED = "pupil_email_removed"
+    PUPIL_RESET_REQUESTED = "pupil_reset_requested"
+    PUPIL_RESET_DONE = "pupil_reset_done"
+
+
+# The actor_username of events a pupil causes in the Leerlingloket (no administrator).
+PUPIL_ACTOR = "leerling"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -54,6 +68,15 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
     AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
     AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
+    AuditAction.PUPIL_LOGIN: "Leerling aangemeld",
+    AuditAction.PUPIL_LOGIN_FAILED: "Aanmelding leerling geweigerd",
+    AuditAction.PUPIL_LOGOUT: "Leerling afgemeld",
+    AuditAction.PUPIL_PASSWORD_CHANGED: "Leerling koos een nieuw wachtwoord",
+    AuditAction.PUPIL_EMAIL_REQUESTED: "Leerling vroeg een e-mailadres te koppelen",
+    AuditAction.PUPIL_EMAIL_LINKED: "Leerling koppelde een e-mailadres",
+    AuditAction.PUPIL_EMAIL_REMOVED: "Leerling verwijderde het e-mailadres",
+    AuditAction.PUPIL_RESET_REQUESTED: "Wachtwoord vergeten: link verstuurd",
+    AuditAction.PUPIL_RESET_DONE: "Wachtwoord hersteld via e-mail",
 }
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
@@ -212,6 +235,9 @@ DETAIL_LABELS = {
     "reason": "reden",
     "school_id": "instelling",
     "argument": "argument",
+    "email": "e-mailadres",
+    "kind": "soort",
+    "postponed": "uitgesteld",
 }
 
 
