@@ -51,6 +51,10 @@ class ThrottlePolicy:
     name_free_attempts: int
     base_delay_seconds: float
     max_delay_seconds: float
+    # Whether the name-wide row also blocks a client that never failed for this name. Off for
+    # pupils: a classmate typing someone's name on their own device must not keep the owner
+    # out on another one (each fresh client then gains one guess; the work limit bounds them).
+    name_row_blocks_fresh_clients: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> ThrottlePolicy:
@@ -195,7 +199,8 @@ class Attempt:
     def seconds_blocked(self) -> float:
         """Seconds until this client may try this name again; 0.0 when it may now."""
         waits = [_seconds_blocked(self.client_row, self.now)]
-        if self.name_row is not None:
+        fresh = self.client_row.failures == 0
+        if self.name_row is not None and (self.policy.name_row_blocks_fresh_clients or not fresh):
             waits.append(_seconds_blocked(self.name_row, self.now))
         return max(waits)
 
