@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from leerid_app import models  # noqa: F401  (registers the tables)
 from leerid_app.db import make_engine
+from leerid_app.services import pupil_account, pupil_auth
 from leerid_app.services.identity import throttle
 from tests.pg_cluster import PgCluster, start_cluster
 
@@ -54,6 +55,10 @@ def session(engine: Engine) -> Iterator[Session]:
 def generous_login_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests log in far faster than people do; the global limit has tests of its own."""
     monkeypatch.setattr(throttle, "_work_limit", throttle.WorkLimit(100_000))
+    monkeypatch.setattr(pupil_auth, "_work_limit", throttle.WorkLimit(100_000))
+    # Each test starts with fresh `Wachtwoord vergeten?` budgets (tests of the limits set
+    # their own).
+    monkeypatch.setattr(pupil_account, "_reset_limits", None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -117,14 +117,14 @@ def _message(mail: Mail, settings: Settings) -> EmailMessage:
     return message
 
 
-def send_smtp(mail: Mail, settings: Settings) -> None:
-    """Send through the configured SMTP server, STARTTLS unless switched off."""
+def send_smtp(mail: Mail, settings: Settings, *, tls: ssl.SSLContext | None = None) -> None:
+    """Send through the configured SMTP server, STARTTLS (verified) unless switched off."""
     assert settings.smtp_host
     with smtplib.SMTP(
         settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
     ) as smtp:
         if settings.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=tls or ssl.create_default_context())
         if settings.smtp_username and settings.smtp_password is not None:
             smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())
         smtp.send_message(_message(mail, settings))
