@@ -10,6 +10,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes
+from leerid_app import texts as console_texts
 from leerid_app.db import get_engine
 from leerid_app.portal import texts
 from leerid_app.portal.state.portal import (
@@ -52,8 +53,6 @@ class AccountState(PortalState):
     busy: bool = False
 
     def _show(self, view: MyLeerID) -> None:
-        from leerid_app import texts as console_texts
-
         self.full_name = f"{view.first_name} {view.last_name}"
         self.school_name = view.school_name
         self.username = view.username
@@ -118,10 +117,14 @@ class AccountState(PortalState):
     @rx.event
     def postpone(self) -> rx.event.EventSpec | None:
         """`Later wijzigen`: allowed within the month after the password was issued."""
-        result = self._guarded(
-            lambda session, context: pupil_account.postpone_allowed(session, context),
-            choosing=True,
-        )
+        try:
+            result = self._guarded(
+                lambda session, context: pupil_account.postpone_allowed(session, context),
+                choosing=True,
+            )
+        except DomainError as error:
+            self.password_error = error.message
+            return None
         if isinstance(result, rx.event.EventSpec):
             return result
         self.postponed = True
