@@ -55,10 +55,12 @@ def session(engine: Engine) -> Iterator[Session]:
 def generous_login_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests log in far faster than people do; the global limit has tests of its own."""
     monkeypatch.setattr(throttle, "_work_limit", throttle.WorkLimit(100_000))
-    monkeypatch.setattr(pupil_auth, "_work_limit", throttle.WorkLimit(100_000))
+    generous = throttle.WorkLimit(100_000)
+    monkeypatch.setattr(pupil_auth, "work_limit", lambda: generous)
     # Each test starts with fresh `Wachtwoord vergeten?` budgets (tests of the limits set
     # their own).
-    monkeypatch.setattr(pupil_account, "_reset_limits", None)
+    fresh = pupil_account.ResetLimits(3, 30, "memory://")
+    monkeypatch.setattr(pupil_account, "reset_limits", lambda: fresh)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

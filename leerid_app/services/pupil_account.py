@@ -6,9 +6,9 @@ Every write of a pupil's credentials goes through ``store_own_credentials``.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Final
 
 from email_validator import EmailNotValidError, validate_email
@@ -396,22 +396,15 @@ class ResetLimits:
         return self._limiter.hit(self._account, "leerid-reset", "account", str(account_id))
 
 
-_reset_limits: ResetLimits | None = None
-_reset_limits_lock = threading.Lock()
-
-
+@cache
 def reset_limits() -> ResetLimits:
     """The process's reset limits, made from the settings on first use."""
-    global _reset_limits
-    with _reset_limits_lock:
-        if _reset_limits is None:
-            settings = get_settings()
-            _reset_limits = ResetLimits(
-                settings.reset_requests_per_account_per_hour,
-                settings.reset_requests_per_minute,
-                settings.login_limit_storage,
-            )
-        return _reset_limits
+    settings = get_settings()
+    return ResetLimits(
+        settings.reset_requests_per_account_per_hour,
+        settings.reset_requests_per_minute,
+        settings.login_limit_storage,
+    )
 
 
 def request_reset(

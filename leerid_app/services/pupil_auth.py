@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlmodel import Session, select
 
@@ -75,20 +75,11 @@ def throttle_policy(settings: Settings | None = None) -> ThrottlePolicy:
     return replace(ThrottlePolicy.from_settings(settings), name_row_blocks_fresh_clients=False)
 
 
-_work_limit: WorkLimit | None = None
-_work_limit_lock = threading.Lock()
-
-
+@cache
 def work_limit() -> WorkLimit:
     """The pupils' own global limit: a test morning must not be capped at the admins' rate."""
-    global _work_limit
-    with _work_limit_lock:
-        if _work_limit is None:
-            settings = get_settings()
-            _work_limit = WorkLimit(
-                settings.pupil_login_work_per_second, settings.login_limit_storage
-            )
-        return _work_limit
+    settings = get_settings()
+    return WorkLimit(settings.pupil_login_work_per_second, settings.login_limit_storage)
 
 
 def client_of(username: object, device_cookie: object, address: object) -> Client:

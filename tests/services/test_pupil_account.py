@@ -315,9 +315,11 @@ def test_reset_requests_are_limited_per_account_and_overall(
     session, advanced, hashing, monkeypatch
 ) -> None:
     _with_email(session, advanced, hashing)
-    monkeypatch.setattr(pupil_account, "_reset_limits", ResetLimits(2, 100, "memory://"))
+    per_account = ResetLimits(2, 100, "memory://")
+    monkeypatch.setattr(pupil_account, "reset_limits", lambda: per_account)
     sent = [pupil_account.request_reset(session, "ardalan.bhatti") for _ in range(4)]
     assert [len(s) for s in sent] == [1, 1, 0, 0]
-    monkeypatch.setattr(pupil_account, "_reset_limits", ResetLimits(100, 3, "memory://"))
+    overall = ResetLimits(100, 3, "memory://")
+    monkeypatch.setattr(pupil_account, "reset_limits", lambda: overall)
     sent = [pupil_account.request_reset(session, "onbekend") for _ in range(3)]
     assert pupil_account.request_reset(session, "ardalan.bhatti") == []  # overall budget spent

@@ -114,7 +114,8 @@ def test_a_classmate_guessing_30_times_does_not_keep_the_pupil_out_elsewhere(
 
 
 def test_the_global_work_limit_answers_busy(session, account, monkeypatch) -> None:
-    monkeypatch.setattr(pupil_auth, "_work_limit", WorkLimit(2))
+    limit = WorkLimit(2)
+    monkeypatch.setattr(pupil_auth, "work_limit", lambda: limit)
     answers = [
         pupil_auth.authenticate(session, "ardalan.bhatti", PASSWORD, client=_client("1.1.1.1"))
         for _ in range(3)

@@ -130,16 +130,26 @@ class AccountState(PortalState):
         self.postponed = True
         return rx.redirect(routes.PORTAL_ACCOUNT)
 
-    async def _password_work(self, work, *, choosing: bool) -> rx.event.EventSpec | str | None:
-        """Run password work off the loop; returns a redirect, or the Dutch error, or None."""
+    async def _save_password(
+        self, work: Callable[[Session, PupilContext], object], *, choosing: bool, notice: str
+    ) -> rx.event.EventSpec | None:
+        """Run password work off the loop; the Dutch reason on the form when refused."""
         self.busy = True
         try:
             result = await self._guarded_off_loop(work, choosing=choosing)
         except DomainError as error:
-            return error.message
+            self.password_error = error.message
+            return None
         finally:
             self.busy = False
-        return result if isinstance(result, rx.event.EventSpec) else None
+        if isinstance(result, rx.event.EventSpec):
+            return result
+        self.password_error = ""
+        self.page_notice = notice
+        if choosing:
+            self.postponed = False
+            return rx.redirect(routes.PORTAL_ACCOUNT)
+        return rx.call_script("document.getElementById('change-password-form')?.reset()")
 
     @rx.event
     async def choose_password(self, form_data: dict) -> rx.event.EventSpec | None:
@@ -147,21 +157,13 @@ class AccountState(PortalState):
         new = text_field(form_data, "new_password", MAX_PASSWORD_CHARS)
         repeat = text_field(form_data, "repeat_password", MAX_PASSWORD_CHARS)
         hashing = get_password_hashing()
-        outcome = await self._password_work(
+        return await self._save_password(
             lambda session, context: pupil_account.choose_password(
                 session, context, new, repeat, hashing=hashing
             ),
             choosing=True,
+            notice=texts.PASSWORD_CHOSEN,
         )
-        if isinstance(outcome, str):
-            self.password_error = outcome
-            return None
-        if outcome is not None:
-            return outcome
-        self.password_error = ""
-        self.postponed = False
-        self.page_notice = texts.PASSWORD_CHOSEN
-        return rx.redirect(routes.PORTAL_ACCOUNT)
 
     @rx.event
     async def change_password(self, form_data: dict) -> rx.event.EventSpec | None:
@@ -170,20 +172,13 @@ class AccountState(PortalState):
         new = text_field(form_data, "new_password", MAX_PASSWORD_CHARS)
         repeat = text_field(form_data, "repeat_password", MAX_PASSWORD_CHARS)
         hashing = get_password_hashing()
-        outcome = await self._password_work(
+        return await self._save_password(
             lambda session, context: pupil_account.change_password(
                 session, context, current, new, repeat, hashing=hashing
             ),
             choosing=False,
+            notice=texts.PASSWORD_CHANGED,
         )
-        if isinstance(outcome, str):
-            self.password_error = outcome
-            return None
-        if outcome is not None:
-            return outcome
-        self.password_error = ""
-        self.page_notice = texts.PASSWORD_CHANGED
-        return rx.call_script("document.getElementById('change-password-form')?.reset()")
 
     @rx.event
     async def request_email(self, form_data: dict) -> rx.event.EventSpec | None:
