@@ -9,7 +9,7 @@ from functools import cache
 
 from sqlmodel import Session, select
 
-from leerid_app.models import LeerIDAccount, Pupil, PupilSession
+from leerid_app.models import LeerIDAccount, PasswordType, Pupil, PupilSession
 from leerid_app.services import clock
 from leerid_app.services.audit import PUPIL_ACTOR, AuditAction, record_event
 from leerid_app.services.auth import _dummy_password_hash
@@ -218,13 +218,25 @@ def start_session(session: Session, account_id: int, *, now: datetime | None = N
     return token
 
 
+def _reissued_since(account: LeerIDAccount, row: PupilSession) -> bool:
+    """Whether the school issued a new password after this session began: whoever was logged
+    in (perhaps someone who had the old one, the slip's warning) is out."""
+    changed = account.password_changed_at
+    return (
+        account.password_type is not PasswordType.EIGEN
+        and changed is not None
+        and clock.as_utc(changed) > clock.as_utc(row.created_at)
+    )
+
+
 def resolve_session(
     session: Session, token: object, *, now: datetime | None = None
 ) -> PupilContext | None:
     """Check a browser's pupil session token; None when the pupil must log in (again).
 
-    Ends sessions that idled or lived too long, and those of an account that became
-    inactive or is gone. May write; the caller commits.
+    Ends sessions that idled or lived too long, those of an account that became inactive or
+    is gone, and those older than a password the school issued since. May write; the caller
+    commits.
     """
     now = clock.now_or(now)
     row = sessions.find(session, PupilSession, token)
@@ -235,8 +247,11 @@ def resolve_session(
         .join(Pupil, Pupil.id == LeerIDAccount.pupil_id)  # type: ignore[arg-type]
         .where(LeerIDAccount.id == row.account_id)
     ).first()
-    if sessions.expiry_reason(row, session_policy(), now) is not None or (
-        found is None or not is_active(found[1], now)
+    if (
+        sessions.expiry_reason(row, session_policy(), now) is not None
+        or found is None
+        or not is_active(found[1], now)
+        or _reissued_since(found[0], row)
     ):
         sessions.end(row, now)
         session.add(row)

@@ -161,3 +161,19 @@ def test_admin_and_pupil_sessions_grant_each_other_nothing(session, account) -> 
     assert auth.resolve_session(session, pupil_token, now=NOW) is None
     assert pupil_auth.resolve_session(session, admin_token, now=NOW) is None
     assert session.exec(select(PupilSession)).one().account_id == account.id
+
+
+def test_a_password_issued_by_the_school_ends_the_pupils_sessions(session, account) -> None:
+    from leerid_app.services import accounts
+
+    token = pupil_auth.start_session(session, account.id, now=NOW)
+    session.commit()
+    assert pupil_auth.resolve_session(session, token, now=NOW + timedelta(minutes=1))
+    # The pupil told the LeerID-beheerder someone else uses the LeerID: a new password.
+    renewed = NOW + timedelta(minutes=2)
+    accounts.set_generated_password(account, get_password_hashing().hash("Nw8Pass9"), now=renewed)
+    session.add(account)
+    session.commit()
+    assert pupil_auth.resolve_session(session, token, now=renewed + timedelta(minutes=1)) is None
+    fresh = pupil_auth.start_session(session, account.id, now=renewed + timedelta(minutes=2))
+    assert pupil_auth.resolve_session(session, fresh, now=renewed + timedelta(minutes=3))
