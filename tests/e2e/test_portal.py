@@ -209,6 +209,23 @@ def test_the_whole_loop_on_a_phone(
     expect(pupil.get_by_label(NEW_PASSWORD, exact=True)).to_have_count(0)
 
 
+@pytest.fixture
+def abdulghani(live_app: LiveApp) -> Iterator[None]:
+    """Abdulghani Bogdan's `Laatste aanmelding` is put back afterwards (the detail page's
+    test reads `Nog niet aangemeld` as in the manual)."""
+    pupil = find_pupil(live_app, "60351")
+    before = find_account(live_app, pupil.id or 0)
+    assert before is not None
+    yield
+    with Session(live_app.engine) as session:
+        stored = session.get(LeerIDAccount, before.id)
+        assert stored is not None
+        stored.last_login_at = before.last_login_at
+        session.add(stored)
+        session.commit()
+
+
+@pytest.mark.usefixtures("abdulghani")
 def test_a_basic_pupil_sees_the_account_but_no_forms(phone: Callable[[], Page]) -> None:
     basic = next(login for login in DEMO_PUPIL_LOGINS if login.what == "basic account")
     page = phone()

@@ -207,3 +207,27 @@ def test_logging_out_ends_the_session_on_the_server(portal_db: DemoDb, tree: Sta
     assert all(row.ended_at is not None for row in rows)
     tree.get(PortalState).pupil_token = token  # a copied cookie does not come back to life
     assert routes.PORTAL_LOGIN in redirect_paths(tree.run(AccountState.load_account))
+
+
+class _RecordingApp:
+    """Stands in for rx.App: records which routes get a page."""
+
+    def __init__(self) -> None:
+        self.routes: list[str] = []
+
+    def add_page(self, _component: Any, *, route: str, **_options: Any) -> None:
+        self.routes.append(route)
+
+
+@pytest.mark.parametrize("demo_mode", [False, True])
+def test_the_outbox_page_exists_only_in_demo_mode(
+    demo_mode: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leerid_app.portal import pages
+    from leerid_app.settings import Settings
+
+    monkeypatch.setattr(pages, "get_settings", lambda: Settings(demo_mode=demo_mode))
+    app = _RecordingApp()
+    pages.add_portal_pages(app)  # type: ignore[arg-type]
+    assert routes.PORTAL_LOGIN in app.routes
+    assert (routes.DEMO_OUTBOX in app.routes) is demo_mode
