@@ -9,6 +9,7 @@ from functools import cache
 
 from sqlmodel import Session, select
 
+from leerid_app.db import READ_ONLY
 from leerid_app.models import LeerIDAccount, PasswordType, Pupil, PupilSession
 from leerid_app.services import clock
 from leerid_app.services.audit import PUPIL_ACTOR, AuditAction, record_event
@@ -133,9 +134,7 @@ def authenticate(
         log.warning("pupil login refused: global login work limit reached")
         return PupilLoginResult(None, MSG_LOGIN_BUSY, 1.0)
 
-    attempt = throttle.begin_attempt(
-        session, PUPIL_REALM, key, client, policy=throttle_policy(), now=now
-    )
+    policy = throttle_policy()
     account: LeerIDAccount | None = None
     pupil: Pupil | None = None
 
@@ -155,28 +154,38 @@ def authenticate(
             return PupilLoginResult(None, MSG_LOGIN_THROTTLED.format(seconds=seconds), delay)
         return PupilLoginResult(None, MSG_LOGIN_FAILED, delay)
 
-    if len(typed) <= MAX_USERNAME_CHARS * 2:
-        found = session.exec(
-            select(LeerIDAccount, Pupil)
-            .join(Pupil, Pupil.id == LeerIDAccount.pupil_id)  # type: ignore[arg-type]
-            .where(LeerIDAccount.username == key)
-        ).first()
-        if found is not None:
-            account, pupil = found
+    # Look and hash before taking any lock: SQLite has one write lock for the whole database,
+    # and hashing while holding it would let one pupil of the school log in at a time.
+    too_long = len(typed) > MAX_USERNAME_CHARS * 2 or len(password) > OWN_PASSWORD_MAX_LENGTH
+    found = None if too_long else _find_account(session, key)
+    with Session(_reader_of(session)) as reader:
+        wait = throttle.peek_seconds_blocked(
+            reader, PUPIL_REALM, key, client, policy=policy, now=now
+        )
+    verified, reason, seen_hash = False, "throttled", None
+    if wait <= 0:
+        if too_long:
+            hashing.verify(_dummy_password_hash(), "")  # never hash huge input
+            reason = "too_long"
+        elif found is None:
+            hashing.verify(_dummy_password_hash(), password)
+            reason = "unknown_username"
+        else:
+            seen_hash = found[0].password_hash
+            verified, reason = hashing.verify(seen_hash, password), "wrong_password"
+
+    # The locked decision: a guess verified meanwhile counts only if the client still may try.
+    attempt = throttle.begin_attempt(session, PUPIL_REALM, key, client, policy=policy, now=now)
+    if found is not None:
+        account = session.get(LeerIDAccount, found[0].id)
+        pupil = session.get(Pupil, found[1].id)
     wait = attempt.seconds_blocked
     if wait > 0:
         return refuse("throttled", wait)  # no guess at all while blocked
-
-    if len(typed) > MAX_USERNAME_CHARS * 2 or len(password) > OWN_PASSWORD_MAX_LENGTH:
-        hashing.verify(_dummy_password_hash(), "")  # never hash huge input
-        verified, reason = False, "too_long"
-    elif account is None or pupil is None:
-        hashing.verify(_dummy_password_hash(), password)
-        verified, reason = False, "unknown_username"
-    else:
-        verified, reason = hashing.verify(account.password_hash, password), "wrong_password"
-        if verified and not is_active(pupil, now):
-            verified, reason = False, "inactive"
+    if verified and (account is None or account.password_hash != seen_hash):
+        verified = False  # the password changed while this one was being checked
+    if verified and pupil is not None and not is_active(pupil, now):
+        verified, reason = False, "inactive"
     if not verified or account is None or account.id is None or pupil is None:
         return refuse(reason, attempt.failed())
 
@@ -194,6 +203,24 @@ def authenticate(
     )
     cookie = throttle.issue_device_cookie(hashing.pepper, PUPIL_REALM, key)
     return PupilLoginResult(account.id, None, 0.0, device_cookie=cookie)
+
+
+def _reader_of(session: Session):
+    """The session's engine for a read that never waits for (or takes) the write lock."""
+    return session.get_bind().execution_options(**{READ_ONLY: True})
+
+
+def _find_account(session: Session, key: str) -> tuple[LeerIDAccount, Pupil] | None:
+    """The account of a login name and its pupil, read without locking."""
+    with Session(_reader_of(session), expire_on_commit=False) as reader:
+        found = reader.exec(
+            select(LeerIDAccount, Pupil)
+            .join(Pupil, Pupil.id == LeerIDAccount.pupil_id)  # type: ignore[arg-type]
+            .where(LeerIDAccount.username == key)
+        ).first()
+        if found is not None:
+            reader.expunge_all()
+        return found
 
 
 def start_session(session: Session, account_id: int, *, now: datetime | None = None) -> str:

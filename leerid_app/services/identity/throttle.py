@@ -253,6 +253,42 @@ def begin_attempt(
     )
 
 
+def peek_seconds_blocked(
+    session: Session,
+    realm: str,
+    name: str,
+    client: Client,
+    *,
+    policy: ThrottlePolicy | None = None,
+    now: datetime | None = None,
+) -> float:
+    """A look without locking or writing: how long ``client`` is blocked for ``name`` now.
+
+    Lets a realm skip the password hash of a blocked client before it takes any lock; the
+    locked ``begin_attempt`` afterwards remains the decision.
+    """
+    now = clock.now_or(now)
+    policy = policy or ThrottlePolicy.from_settings()
+    keys = [client.key] if client.trusted else [client.key, NAME_WIDE]
+    rows = {
+        row.client_key: row
+        for row in session.exec(
+            select(LoginThrottle).where(
+                LoginThrottle.realm == realm,
+                LoginThrottle.login_key == name,
+                col(LoginThrottle.client_key).in_(keys),
+            )
+        ).all()
+    }
+    own = rows.get(client.key)
+    waits = [_seconds_blocked(own, now)] if own is not None else [0.0]
+    fresh = own is None or own.failures == 0
+    name_row = rows.get(NAME_WIDE)
+    if name_row is not None and (policy.name_row_blocks_fresh_clients or not fresh):
+        waits.append(_seconds_blocked(name_row, now))
+    return max(waits)
+
+
 _last_prune: datetime | None = None
 _prune_lock = threading.Lock()
 
