@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from leerid_app import models  # noqa: F401  (registers the tables)
 from leerid_app.db import make_engine
-from leerid_app.services import pupil_account, pupil_auth
+from leerid_app.services import pupil_auth, pupil_links
 from leerid_app.services.identity import throttle
 from tests.pg_cluster import PgCluster, start_cluster
 
@@ -59,8 +59,8 @@ def generous_login_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pupil_auth, "work_limit", lambda: generous)
     # Each test starts with fresh `Wachtwoord vergeten?` budgets (tests of the limits set
     # their own).
-    fresh = pupil_account.ResetLimits(3, 30, "memory://")
-    monkeypatch.setattr(pupil_account, "reset_limits", lambda: fresh)
+    fresh = pupil_links.ResetLimits(3, 30, "memory://")
+    monkeypatch.setattr(pupil_links, "reset_limits", lambda: fresh)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,7 +16,7 @@ from leerid_app.models import (
     PasswordType,
     PupilSession,
 )
-from leerid_app.services import accounts, clock, pupil_account, pupil_auth
+from leerid_app.services import accounts, clock, pupil_account, pupil_auth, pupil_links
 from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.errors import DomainError, NotAllowed
 from leerid_app.services.hashing import get_password_hashing
@@ -27,7 +27,7 @@ from leerid_app.services.passwords import (
     MSG_CHOSEN_TOO_COMMON,
     MSG_OWN_PASSWORD_TOO_SHORT,
 )
-from leerid_app.services.pupil_account import ResetLimits
+from leerid_app.services.pupil_links import ResetLimits
 from tests.services.factories import add_account, add_pupil, add_school
 
 ISSUED = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
@@ -176,8 +176,8 @@ def test_a_basic_account_changes_nothing(session, basic, hashing) -> None:
             session, context, "34kip7", OWN, OWN, hashing=hashing
         ),
         lambda: pupil_account.choose_password(session, context, OWN, OWN, hashing=hashing),
-        lambda: pupil_account.request_email_link(session, context, "a@b.be"),
-        lambda: pupil_account.remove_email(session, context),
+        lambda: pupil_links.request_email_link(session, context, "a@b.be"),
+        lambda: pupil_links.remove_email(session, context),
     ]
     for call in calls:
         with pytest.raises(NotAllowed):
@@ -199,9 +199,9 @@ def test_linking_an_email_by_a_confirmation_link(session, advanced, hashing) -> 
     now = ISSUED + timedelta(days=1)
     context = _login(session, advanced, now)
     with pytest.raises(DomainError) as refused:
-        pupil_account.request_email_link(session, context, "geen adres", now=now)
-    assert refused.value.message == pupil_account.MSG_BAD_EMAIL
-    mail = pupil_account.request_email_link(
+        pupil_links.request_email_link(session, context, "geen adres", now=now)
+    assert refused.value.message == pupil_links.MSG_BAD_EMAIL
+    mail = pupil_links.request_email_link(
         session, context, " Tim.Peeters@Ond.Vlaanderen.be ", now=now
     )
     session.commit()
@@ -214,12 +214,12 @@ def test_linking_an_email_by_a_confirmation_link(session, advanced, hashing) -> 
     assert stored.token_hash == sessions.token_hash(token) and token not in stored.token_hash
     assert session.get(LeerIDAccount, advanced.id).email is None
 
-    masked = pupil_account.confirm_email(session, token, now=now + timedelta(hours=23))
+    masked = pupil_links.confirm_email(session, token, now=now + timedelta(hours=23))
     session.commit()
     assert masked == "T*****s@ond.vlaanderen.be"
     assert session.get(LeerIDAccount, advanced.id).email == "Tim.Peeters@ond.vlaanderen.be"
     with pytest.raises(DomainError):  # single use
-        pupil_account.confirm_email(session, token, now=now + timedelta(hours=23))
+        pupil_links.confirm_email(session, token, now=now + timedelta(hours=23))
     events = session.exec(
         select(AuditEvent).where(AuditEvent.action == AuditAction.PUPIL_EMAIL_LINKED.value)
     ).all()
@@ -229,20 +229,20 @@ def test_linking_an_email_by_a_confirmation_link(session, advanced, hashing) -> 
 
 def test_a_confirmation_link_expires_after_24_hours(session, advanced) -> None:
     context = _login(session, advanced, ISSUED)
-    token = _token_of(pupil_account.request_email_link(session, context, "a@b.be", now=ISSUED))
+    token = _token_of(pupil_links.request_email_link(session, context, "a@b.be", now=ISSUED))
     session.commit()
     with pytest.raises(DomainError):
-        pupil_account.confirm_email(session, token, now=ISSUED + timedelta(hours=24))
-    assert pupil_account.confirm_email(session, token, now=ISSUED + timedelta(hours=23, minutes=59))
+        pupil_links.confirm_email(session, token, now=ISSUED + timedelta(hours=24))
+    assert pupil_links.confirm_email(session, token, now=ISSUED + timedelta(hours=23, minutes=59))
 
 
 def test_a_new_request_voids_the_previous_link(session, advanced) -> None:
     context = _login(session, advanced, ISSUED)
-    first = _token_of(pupil_account.request_email_link(session, context, "a@b.be", now=ISSUED))
-    second = _token_of(pupil_account.request_email_link(session, context, "c@d.be", now=ISSUED))
+    first = _token_of(pupil_links.request_email_link(session, context, "a@b.be", now=ISSUED))
+    second = _token_of(pupil_links.request_email_link(session, context, "c@d.be", now=ISSUED))
     with pytest.raises(DomainError):
-        pupil_account.confirm_email(session, first, now=ISSUED)
-    assert pupil_account.confirm_email(session, second, now=ISSUED) == "c*****@d.be"
+        pupil_links.confirm_email(session, first, now=ISSUED)
+    assert pupil_links.confirm_email(session, second, now=ISSUED) == "c*****@d.be"
 
 
 def test_removing_the_email(session, advanced) -> None:
@@ -250,11 +250,11 @@ def test_removing_the_email(session, advanced) -> None:
     session.add(advanced)
     session.commit()
     context = _login(session, advanced, ISSUED)
-    pupil_account.remove_email(session, context, now=ISSUED)
+    pupil_links.remove_email(session, context, now=ISSUED)
     session.commit()
     assert session.get(LeerIDAccount, advanced.id).email is None
     with pytest.raises(DomainError):
-        pupil_account.remove_email(session, context, now=ISSUED)
+        pupil_links.remove_email(session, context, now=ISSUED)
     assert AuditAction.PUPIL_EMAIL_REMOVED.value in _actions(session)
 
 
@@ -272,36 +272,36 @@ def _with_email(session, account, hashing) -> None:
 def test_reset_by_username_or_email(session, advanced, basic, hashing) -> None:
     _with_email(session, advanced, hashing)
     now = ISSUED + timedelta(days=3)
-    assert pupil_account.request_reset(session, "onbekend", now=now) == []
-    assert pupil_account.request_reset(session, "abdulghani.bogdan", now=now) == []  # basic
-    (by_name,) = pupil_account.request_reset(session, " Ardalan.Bhatti ", now=now)
-    (by_mail,) = pupil_account.request_reset(session, "T.Boerens@ond.vlaanderen.be", now=now)
+    assert pupil_links.request_reset(session, "onbekend", now=now) == []
+    assert pupil_links.request_reset(session, "abdulghani.bogdan", now=now) == []  # basic
+    (by_name,) = pupil_links.request_reset(session, " Ardalan.Bhatti ", now=now)
+    (by_mail,) = pupil_links.request_reset(session, "T.Boerens@ond.vlaanderen.be", now=now)
     session.commit()
     assert by_mail.to == "t.boerens@ond.vlaanderen.be" and SCHOOL in by_mail.text
     assert OWN not in by_mail.text + by_mail.html
     with pytest.raises(DomainError):  # the newer request voided the first link
-        pupil_account.reset_link_username(session, _token_of(by_name), now=now)
+        pupil_links.reset_link_username(session, _token_of(by_name), now=now)
     token = _token_of(by_mail)
-    assert pupil_account.reset_link_username(session, token, now=now) == "ardalan.bhatti"
+    assert pupil_links.reset_link_username(session, token, now=now) == "ardalan.bhatti"
     context = _login(session, advanced, now)
     assert (
-        pupil_account.reset_password(session, token, OTHER_OWN, OTHER_OWN, hashing=hashing, now=now)
+        pupil_links.reset_password(session, token, OTHER_OWN, OTHER_OWN, hashing=hashing, now=now)
         == "ardalan.bhatti"
     )
     session.commit()
     assert hashing.verify(session.get(LeerIDAccount, advanced.id).password_hash, OTHER_OWN)
     assert session.get(PupilSession, context.session_id).ended_at is not None  # all sessions
     with pytest.raises(DomainError):  # single use
-        pupil_account.reset_password(session, token, OWN, OWN, hashing=hashing, now=now)
+        pupil_links.reset_password(session, token, OWN, OWN, hashing=hashing, now=now)
     assert AuditAction.PUPIL_RESET_DONE.value in _actions(session)
 
 
 def test_a_reset_link_expires_after_30_minutes(session, advanced, hashing) -> None:
     _with_email(session, advanced, hashing)
-    (mail,) = pupil_account.request_reset(session, "ardalan.bhatti", now=ISSUED)
+    (mail,) = pupil_links.request_reset(session, "ardalan.bhatti", now=ISSUED)
     session.commit()
     with pytest.raises(DomainError):
-        pupil_account.reset_password(
+        pupil_links.reset_password(
             session,
             _token_of(mail),
             OTHER_OWN,
@@ -316,10 +316,10 @@ def test_reset_requests_are_limited_per_account_and_overall(
 ) -> None:
     _with_email(session, advanced, hashing)
     per_account = ResetLimits(2, 100, "memory://")
-    monkeypatch.setattr(pupil_account, "reset_limits", lambda: per_account)
-    sent = [pupil_account.request_reset(session, "ardalan.bhatti") for _ in range(4)]
+    monkeypatch.setattr(pupil_links, "reset_limits", lambda: per_account)
+    sent = [pupil_links.request_reset(session, "ardalan.bhatti") for _ in range(4)]
     assert [len(s) for s in sent] == [1, 1, 0, 0]
     overall = ResetLimits(100, 3, "memory://")
-    monkeypatch.setattr(pupil_account, "reset_limits", lambda: overall)
-    sent = [pupil_account.request_reset(session, "onbekend") for _ in range(3)]
-    assert pupil_account.request_reset(session, "ardalan.bhatti") == []  # overall budget spent
+    monkeypatch.setattr(pupil_links, "reset_limits", lambda: overall)
+    sent = [pupil_links.request_reset(session, "onbekend") for _ in range(3)]
+    assert pupil_links.request_reset(session, "ardalan.bhatti") == []  # overall budget spent

@@ -17,7 +17,7 @@ from leerid_app.models import AccountToken, LeerIDAccount, Pupil, PupilSession
 from leerid_app.portal.state.account import AccountState
 from leerid_app.portal.state.links import ConfirmEmailState, ForgotState, OutboxState
 from leerid_app.portal.state.portal import PortalState
-from leerid_app.services import clock, pupil_account
+from leerid_app.services import clock, pupil_account, pupil_links
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.state.auth import AuthState
 from leerid_app.state.pupils import PupilListState
@@ -177,7 +177,7 @@ def test_forgot_password_answers_the_same_whatever_matches(
     for identifier in (WITH_EMAIL[0], BASIC[0], "bestaat.niet", "x@y.be", None, ["a"]):
         tree.run(ForgotState.request_reset, {"identifier": identifier})
         answers.add(tree.get(ForgotState).answer)
-    assert answers == {pupil_account.MSG_RESET_ANSWER}
+    assert answers == {pupil_links.MSG_RESET_ANSWER}
     with portal_db.session() as session:
         tokens = session.exec(select(AccountToken)).all()
     assert len(tokens) == 1  # only the advanced account with a linked e-mail got a link
@@ -193,7 +193,7 @@ def test_link_pages_refuse_bad_tokens_and_the_outbox_is_off(
             url=ReflexURL(f"http://localhost{routes.PORTAL_CONFIRM_EMAIL}?token={token}")
         )
         tree.run(ConfirmEmailState.confirm)
-        assert tree.get(ConfirmEmailState).confirm_error == pupil_account.MSG_LINK_INVALID
+        assert tree.get(ConfirmEmailState).confirm_error == pupil_links.MSG_LINK_INVALID
     tree.run(OutboxState.load_outbox)
     assert tree.get(OutboxState).mails == []
 

@@ -20,7 +20,7 @@ from leerid_app.portal.state.portal import (
     PupilNotLoggedIn,
     text_field,
 )
-from leerid_app.services import mail, pupil_account
+from leerid_app.services import mail, pupil_account, pupil_links
 from leerid_app.services.dates import dutch_datetime
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
@@ -186,7 +186,7 @@ class AccountState(PortalState):
         address = text_field(form_data, "email", MAX_EMAIL_CHARS)
         try:
             result = self._guarded(
-                lambda session, context: pupil_account.request_email_link(session, context, address)
+                lambda session, context: pupil_links.request_email_link(session, context, address)
             )
         except DomainError as error:
             self.email_error = error.message
@@ -203,7 +203,7 @@ class AccountState(PortalState):
         """Unlink the e-mail address."""
         try:
             result = self._guarded(
-                lambda session, context: pupil_account.remove_email(session, context)
+                lambda session, context: pupil_links.remove_email(session, context)
             )
         except DomainError as error:
             self.email_error = error.message

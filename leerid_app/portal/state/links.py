@@ -13,7 +13,7 @@ from leerid_app import routes
 from leerid_app.db import get_engine
 from leerid_app.portal import texts
 from leerid_app.portal.state.portal import MAX_PASSWORD_CHARS, PortalState, text_field
-from leerid_app.services import mail, pupil_account
+from leerid_app.services import mail, pupil_links
 from leerid_app.services.dates import dutch_datetime
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
@@ -32,7 +32,7 @@ def _request_reset(identifier: str | None) -> None:
     """Runs in a worker thread: make the links, commit, then send the mails."""
     engine = get_engine()
     with Session(engine, expire_on_commit=False) as session:
-        mails = pupil_account.request_reset(session, identifier)
+        mails = pupil_links.request_reset(session, identifier)
         session.commit()
     for message in mails:
         mail.deliver(message, engine=engine)
@@ -52,13 +52,13 @@ class ForgotState(PortalState):
     @rx.event
     async def request_reset(self, form_data: dict) -> None:
         """Mail a reset link when an advanced account with a linked e-mail matches."""
-        identifier = text_field(form_data, "identifier", pupil_account.MAX_IDENTIFIER_CHARS)
+        identifier = text_field(form_data, "identifier", pupil_links.MAX_IDENTIFIER_CHARS)
         self.busy = True
         try:
             await asyncio.to_thread(_request_reset, identifier)
         finally:
             self.busy = False
-        self.answer = pupil_account.MSG_RESET_ANSWER
+        self.answer = pupil_links.MSG_RESET_ANSWER
 
 
 class ResetState(PortalState):
@@ -77,7 +77,7 @@ class ResetState(PortalState):
         self.reset_error = ""
         with Session(get_engine()) as session:
             try:
-                self.reset_username = pupil_account.reset_link_username(session, self._token)
+                self.reset_username = pupil_links.reset_link_username(session, self._token)
                 self.link_error = ""
             except DomainError as error:
                 self.reset_username = ""
@@ -92,9 +92,7 @@ class ResetState(PortalState):
 
         def work() -> str:
             with Session(get_engine(), expire_on_commit=False) as session:
-                username = pupil_account.reset_password(
-                    session, token, new, repeat, hashing=hashing
-                )
+                username = pupil_links.reset_password(session, token, new, repeat, hashing=hashing)
                 session.commit()
                 return username
 
@@ -129,7 +127,7 @@ class ConfirmEmailState(PortalState):
         self.confirm_message, self.confirm_error = "", ""
         with Session(get_engine()) as session:
             try:
-                masked = pupil_account.confirm_email(session, token)
+                masked = pupil_links.confirm_email(session, token)
             except DomainError as error:
                 self.confirm_error = error.message
                 return
