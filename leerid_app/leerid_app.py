@@ -11,6 +11,7 @@ from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.portal.pages import add_portal_pages
 from leerid_app.state.auth import AuthState
 from leerid_app.state.bulk import BulkState
 from leerid_app.state.imports import ImportState
@@ -84,3 +85,6 @@ app.add_page(
     title=texts.page_title(texts.IMPORT_HEADING),
     on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, ImportState.load],
 )
+
+# The Leerlingloket: the pupils' own pages, state and session (leerid_app/portal/).
+add_portal_pages(app)
