@@ -36,7 +36,8 @@ setup: $(VENV)/.installed $(BUN)
 run: setup
 	$(PY) -m leerid_app.cli migrate
 	$(PY) -m leerid_app.cli seed-demo
-	$(VENV)/bin/reflex run --env prod --loglevel warning
+	# Demo mode: pupils' mails land in the outbox at /demo/postvak instead of going out.
+	LEERID_DEMO_MODE=$${LEERID_DEMO_MODE:-true} $(VENV)/bin/reflex run --env prod --loglevel warning
 
 # Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too) and the
 # DejaVu fonts (PDF slips print Polish and Romanian names with them).
@@ -66,6 +67,7 @@ bench: setup
 	$(PY) -m benchmarks.bench_import
 	$(PY) -m benchmarks.fuzz_import
 	$(PY) -m benchmarks.bench_login_limit
+	$(PY) -m benchmarks.bench_pupil_logins
 
 clean:
 	rm -rf .web .states

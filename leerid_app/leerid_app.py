@@ -11,6 +11,7 @@ from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.portal.pages import add_portal_pages
 from leerid_app.state.bulk import BulkState
 from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
@@ -75,3 +76,6 @@ app.add_page(
     title=f"{texts.IMPORT_HEADING} - {texts.APP_TITLE}",
     on_load=[*FORGET_PASSWORDS, ImportState.load],
 )
+
+# The Leerlingloket: the pupils' own pages, state and session (leerid_app/portal/).
+add_portal_pages(app)

@@ -213,3 +213,50 @@ class AuditEvent(SQLModel, table=True):
     pupil_id: int | None = Field(default=None, foreign_key="pupil.id")
     action: str = Field(max_length=40, index=True)
     details: str = Field(default="", max_length=2000)
+
+
+class PupilSession(SQLModel, table=True):
+    """A pupil's server-side Leerlingloket session; apart from AdminSession, so neither grants
+    the other anything. Only a SHA-256 of the browser's token is stored."""
+
+    __tablename__ = "pupil_session"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="leerid_account.id", index=True)
+    created_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    last_seen_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=utc_datetime_column())
+
+
+class AccountToken(SQLModel, table=True):
+    """A mailed link: confirm an e-mail address or reset a password; single-use, stored as a
+    SHA-256 of the token only."""
+
+    __tablename__ = "account_token"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="leerid_account.id", index=True)
+    purpose: str = Field(max_length=20)  # "confirm_email" or "reset_password"
+    # The address to link once confirmed (only for confirm_email).
+    email: str | None = Field(default=None, max_length=254)
+    created_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    expires_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=utc_datetime_column())
+
+
+class DemoMail(SQLModel, table=True):
+    """The demo's outbox (`/demo/postvak`): mails land here when the app runs in demo mode."""
+
+    __tablename__ = "demo_mail"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    sent_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    text_body: str
+    html_body: str

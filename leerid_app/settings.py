@@ -64,6 +64,28 @@ class Settings(BaseSettings):
         origins += [o.strip().rstrip("/") for o in self.extra_origins.split(",") if o.strip()]
         return list(dict.fromkeys(origins))
 
+    # --- The Leerlingloket (pupils) ---
+    # Where pupils log in; printed on the slips and used in mailed links.
+    portal_base_url: str = "http://localhost:3000/leerlingloket"
+    pupil_session_idle_minutes: int = Field(default=30, ge=1)
+    pupil_session_absolute_hours: int = Field(default=8, ge=1)
+    # A test morning is ~3,000 logins in a few minutes; each costs one argon2 verification.
+    pupil_login_work_per_second: int = Field(default=100, ge=1)
+    # `Wachtwoord vergeten?`: mails per account per hour, and requests per minute overall.
+    reset_requests_per_account_per_hour: int = Field(default=3, ge=1)
+    reset_requests_per_minute: int = Field(default=30, ge=1)
+
+    # Demo mode: mails land in the outbox at /demo/postvak instead of going out.
+    demo_mode: bool = False
+    # SMTP in production (STARTTLS unless switched off, e.g. for a test server on loopback).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "LeerID <noreply@leerid.invalid>"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

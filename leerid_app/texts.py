@@ -326,6 +326,7 @@ SLIP_WARNING = (
 )
 SLIP_USERNAME_LABEL = "Gebruikersnaam: "
 SLIP_PASSWORD_LABEL = "Wachtwoord: "
+SLIP_LOGIN_AT = "Meld je aan op {url}"
 EXCEL_COLUMNS = (
     "Stamnummer",
     "Voornaam",
@@ -356,6 +357,15 @@ AUDIT_ACTION_LABELS = {
     "excel_downloaded": "Excel gedownload",
     "change_refused": "Niet gewijzigd: intussen gewijzigd",
     "pupils_imported": "Leerlingen geïmporteerd",
+    "pupil_login": "Leerling aangemeld",
+    "pupil_login_failed": "Aanmelding leerling geweigerd",
+    "pupil_logout": "Leerling afgemeld",
+    "pupil_password_changed": "Leerling koos een nieuw wachtwoord",
+    "pupil_email_requested": "Leerling vroeg een e-mailadres te koppelen",
+    "pupil_email_linked": "Leerling koppelde een e-mailadres",
+    "pupil_email_removed": "Leerling verwijderde het e-mailadres",
+    "pupil_reset_requested": "Wachtwoord vergeten: link verstuurd",
+    "pupil_reset_done": "Wachtwoord hersteld via e-mail",
 }
 AUDIT_DETAIL_LABELS = {
     "bulk": "bulk",
@@ -374,6 +384,9 @@ AUDIT_DETAIL_LABELS = {
     "ended": "einde inschrijving",
     "unchanged": "ongewijzigd",
     "file": "bestand",
+    "email": "e-mailadres",
+    "kind": "soort",
+    "postponed": "uitgesteld",
 }
 YES = "ja"
 NO = "nee"

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from leerid_app import models  # noqa: F401  (registers the tables)
 from leerid_app.db import make_engine
+from leerid_app.services import pupil_auth, pupil_links
 from leerid_app.services.identity import throttle
 from tests.pg_cluster import PgCluster, start_cluster
 
@@ -54,6 +55,12 @@ def session(engine: Engine) -> Iterator[Session]:
 def generous_login_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests log in far faster than people do; the global limit has tests of its own."""
     monkeypatch.setattr(throttle, "_work_limit", throttle.WorkLimit(100_000))
+    generous = throttle.WorkLimit(100_000)
+    monkeypatch.setattr(pupil_auth, "work_limit", lambda: generous)
+    # Each test starts with fresh `Wachtwoord vergeten?` budgets (tests of the limits set
+    # their own).
+    fresh = pupil_links.ResetLimits(3, 30, "memory://")
+    monkeypatch.setattr(pupil_links, "reset_limits", lambda: fresh)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -41,6 +41,20 @@ class AuditAction(StrEnum):
     # A planned change left undone: the LeerID changed after the plan was shown.
     CHANGE_REFUSED = "change_refused"
     PUPILS_IMPORTED = "pupils_imported"
+    # The Leerlingloket: events a pupil causes (actor PUPIL_ACTOR, pupil_id set).
+    PUPIL_LOGIN = "pupil_login"
+    PUPIL_LOGIN_FAILED = "pupil_login_failed"
+    PUPIL_LOGOUT = "pupil_logout"
+    PUPIL_PASSWORD_CHANGED = "pupil_password_changed"  # noqa: S105 (an action name)
+    PUPIL_EMAIL_REQUESTED = "pupil_email_requested"
+    PUPIL_EMAIL_LINKED = "pupil_email_linked"
+    PUPIL_EMAIL_REMOVED = "pupil_email_removed"
+    PUPIL_RESET_REQUESTED = "pupil_reset_requested"
+    PUPIL_RESET_DONE = "pupil_reset_done"
+
+
+# The actor_username of events a pupil causes in the Leerlingloket (no administrator).
+PUPIL_ACTOR = "leerling"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {

@@ -38,6 +38,23 @@ DEMO_ADMINS = (
 )
 SEED = 2023
 
+
+@dataclass(frozen=True)
+class DemoPupilLogin:
+    """A demo pupil whose password the README gives, to try the Leerlingloket."""
+
+    username: str
+    password: str
+    what: str
+
+
+# Published in the README: one of each kind a live demo of the Leerlingloket needs.
+DEMO_PUPIL_LOGINS = (
+    DemoPupilLogin("abdulghani.bogdan", "34kip7", "basic account"),
+    DemoPupilLogin("amani.bockstal", "Qxu7Benc", "advanced, must still choose a password"),
+    DemoPupilLogin("butrint.boeren1", "Fiets-Wolk-Paard-92", "advanced with a linked e-mail"),
+)
+
 PRIMARY_GROUPS = tuple(f"{n} leerjaar" for n in ("1ste", "2de", "3de", "4de", "5de", "6de"))
 SECONDARY_GROUPS = (
     "1e lj 1e gr A-stroom",
@@ -399,6 +416,27 @@ def _build_demo_school(session: Session, today: date) -> tuple[School, _DemoBuil
     return school, builder
 
 
+def _give_known_passwords(session: Session, hashing: PasswordHashing, today: date) -> None:
+    """The README's demo pupils: known passwords, and Amani's month to choose just begun."""
+    now = datetime.combine(today, time(7, 0), tzinfo=UTC)
+    for login in DEMO_PUPIL_LOGINS:
+        account = session.execute(
+            select(LeerIDAccount).where(LeerIDAccount.username == login.username)
+        ).scalar_one()
+        account.password_hash = hashing.hash(login.password)
+        if account.must_change_password:
+            created = max(
+                datetime.combine(school_year_start(today), time(8, 0), tzinfo=UTC),
+                now - timedelta(days=3),
+            )
+            created = min(created, now - timedelta(hours=1))
+            account.created_at = account.password_changed_at = created
+            account.last_login_at = None
+            account.password_change_deadline = add_months(created.date(), 1)
+        session.add(account)
+    session.flush()
+
+
 def seed_demo(
     session: Session, *, today: date | None = None, hashing: PasswordHashing | None = None
 ) -> bool:
@@ -430,6 +468,8 @@ def seed_demo(
 
     _, builder = _build_demo_school(session, today)
     _store(session, builder, hashing)
+
+    _give_known_passwords(session, hashing, today)
 
     for username, display_name, school_names in DEMO_ADMINS:
         admins.create_administrator(session, username, display_name, DEMO_ADMIN_PASSWORD)

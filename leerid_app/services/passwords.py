@@ -9,8 +9,11 @@ import string
 from functools import cache
 from pathlib import Path
 
+from zxcvbn import zxcvbn
+
 from leerid_app.models import AccountType
 from leerid_app.services.errors import DomainError
+from leerid_app.services.text import fold
 
 # Characters a teacher or pupil easily misreads on a printed slip; never generated.
 CONFUSABLE = set("0Oo1lI")
@@ -139,14 +142,64 @@ def generate_password(account_type: AccountType, rng: random.Random = SYSTEM_RAN
     raise ValueError(f"unknown account type: {account_type!r}")
 
 
-def validate_own_password(password: str) -> None:
+OWN_PASSWORD_MAX_LENGTH = 128
+# zxcvbn's score runs 0-4; 3 means "safely unguessable" against an online attack and more.
+OWN_PASSWORD_MIN_SCORE = 3
+# Parts of a name shorter than this (e.g. "Li") would refuse too many good passwords.
+NAME_PART_MIN_LENGTH = 3
+# zxcvbn's own limit; the rest of a longer password only adds strength.
+ZXCVBN_MAX_LENGTH = 72
+
+MSG_CHOSEN_TOO_LONG = f"Het wachtwoord mag hoogstens {OWN_PASSWORD_MAX_LENGTH} karakters lang zijn."
+MSG_CHOSEN_MISMATCH = "De twee wachtwoorden zijn niet gelijk. Typ twee keer hetzelfde."
+MSG_CHOSEN_HAS_NAME = "Je wachtwoord mag je gebruikersnaam, je voornaam of je naam niet bevatten."
+MSG_CHOSEN_TOO_COMMON = (
+    "Dit wachtwoord is te makkelijk te raden: het lijkt op een veelgebruikt wachtwoord. "
+    "Kies bijvoorbeeld een paar woorden die niet bij elkaar horen."
+)
+MSG_CHOSEN_SAME_AS_OLD = "Kies een ander wachtwoord dan je huidige wachtwoord."
+
+
+def _name_parts(username: str, names: tuple[str, ...]) -> set[str]:
+    parts = {fold(username).strip()}
+    for name in (username, *names):
+        parts.update(re.split(r"[^a-z0-9]+", fold(name)))
+    return {part for part in parts if len(part) >= NAME_PART_MIN_LENGTH}
+
+
+def validate_own_password(
+    password: object,
+    repeat: object | None = None,
+    *,
+    username: str = "",
+    names: tuple[str, ...] = (),
+) -> str:
     """Check a password a pupil with an advanced account chose themselves.
 
     Args:
-        password: The password as typed.
+        password: The password as typed (anything a client sent).
+        repeat: The second typing; None skips that check (the caller compared already).
+        username: The pupil's username, which the password must not contain.
+        names: The pupil's first and last names, which it must not contain either.
+
+    Returns:
+        The password, checked.
 
     Raises:
-        DomainError: The password is shorter than 12 characters.
+        DomainError: With the Dutch reason: too short or long, the two typings differ, it
+            holds the username or a name, or zxcvbn scores it below 3.
     """
-    if len(password) < OWN_PASSWORD_MIN_LENGTH:
+    if not isinstance(password, str) or len(password) < OWN_PASSWORD_MIN_LENGTH:
         raise DomainError(MSG_OWN_PASSWORD_TOO_SHORT)
+    if len(password) > OWN_PASSWORD_MAX_LENGTH:
+        raise DomainError(MSG_CHOSEN_TOO_LONG)
+    if repeat is not None and repeat != password:
+        raise DomainError(MSG_CHOSEN_MISMATCH)
+    folded = fold(password)
+    parts = _name_parts(username, names)
+    if any(part in folded for part in parts):
+        raise DomainError(MSG_CHOSEN_HAS_NAME)
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=sorted(parts))
+    if estimate["score"] < OWN_PASSWORD_MIN_SCORE:
+        raise DomainError(MSG_CHOSEN_TOO_COMMON)
+    return password

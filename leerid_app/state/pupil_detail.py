@@ -15,7 +15,7 @@ from leerid_app.services import accounts, audit, clock, passwords, pupils
 from leerid_app.services.accounts import Actor, CredentialChange
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.credentials import IssuedCredential
-from leerid_app.services.dates import dutch_date
+from leerid_app.services.dates import dutch_date, dutch_datetime
 from leerid_app.services.errors import DomainError, InvalidUsername
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
@@ -91,7 +91,7 @@ def pupil_view(detail: pupils.PupilDetail, today: date) -> PupilView:
     view.masked_email = accounts.mask_email(account.email) if account.email else ""
     view.created = dutch_date(account.created_at)
     view.last_login = (
-        dutch_date(account.last_login_at) if account.last_login_at else texts.NEVER_LOGGED_IN
+        dutch_datetime(account.last_login_at) if account.last_login_at else texts.NEVER_LOGGED_IN
     )
     view.is_advanced = account.account_type is AccountType.GEVORDERD
     view.version = account.version

@@ -10,6 +10,8 @@ in the app's output fails the test during which it appeared.
 from __future__ import annotations
 
 import contextlib
+import email
+import email.message
 import os
 import re
 import shutil
@@ -27,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -233,14 +236,60 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+class SmtpInbox:
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message the app sends."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.port = _free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def text_of(self, message: email.message.Message) -> str:
+        """The plain-text part of a message."""
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                return part.get_payload(decode=True).decode()
+        return ""
+
+    def wait_for(self, to: str, subject_part: str, count_before: int) -> email.message.Message:
+        """The first message to ``to`` whose subject holds ``subject_part``, after the first
+        ``count_before`` messages; waits a few seconds for it."""
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            for message in self.messages[count_before:]:
+                if message["To"] == to and subject_part in str(message["Subject"]):
+                    return message
+            time.sleep(0.1)
+        pytest.fail(f"no mail to {to} about {subject_part!r}; got {len(self.messages)} mails")
+
+
 @pytest.fixture(scope="session")
-def live_app() -> Iterator[LiveApp]:
-    """The real app on a fresh demo database, for the whole session."""
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    """The SMTP server the app under test sends its mail to."""
+    inbox = SmtpInbox()
+    inbox._controller.start()
+    yield inbox
+    inbox._controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(smtp_inbox: SmtpInbox) -> Iterator[LiveApp]:
+    """The real app on a fresh demo database, for the whole session; mails go to smtp_inbox."""
     folder = Path(tempfile.mkdtemp(prefix="leerid-e2e-"))
     db_url = f"sqlite:///{folder / 'leerid.db'}"
     pepper_file = folder / "pepper.key"
     log_path = folder / "server.log"
     env = _app_env(folder, db_url, pepper_file)
+    env.update(
+        LEERID_SMTP_HOST="127.0.0.1",
+        LEERID_SMTP_PORT=str(smtp_inbox.port),
+        LEERID_SMTP_STARTTLS="false",  # a loopback test server; STARTTLS has a service test
+        LEERID_DEMO_MODE="false",
+    )
     process: subprocess.Popen | None = None
     engine: Engine | None = None
     try:
@@ -249,6 +298,7 @@ def live_app() -> Iterator[LiveApp]:
         port = _free_port()
         # The only origin the app answers (CORS, websocket): where the browser reaches it.
         env["LEERID_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+        env["LEERID_PORTAL_BASE_URL"] = f"http://127.0.0.1:{port}{routes.PORTAL_LOGIN}"
         with log_path.open("a", encoding="utf-8") as log:
             log.write(f"$ reflex run --env prod on port {port}\n")
             log.flush()

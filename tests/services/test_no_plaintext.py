@@ -44,6 +44,13 @@ def _database_bytes(path: Path) -> bytes:
     return b"".join(chunks)
 
 
+def _version(session: Session, pupil_id: int) -> int:
+    """The account's version as the edit form would have seen it."""
+    return session.exec(
+        select(LeerIDAccount.version).where(LeerIDAccount.pupil_id == pupil_id)
+    ).one()
+
+
 def _pupil_id(session: Session, school_id: int, stamnummer: str) -> int:
     return session.exec(
         select(Pupil.id).where(Pupil.school_id == school_id, Pupil.stamnummer == stamnummer)
@@ -94,7 +101,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 school_id=school_id,
                 pupil_id=_pupil_id(session, school_id, "60351"),
                 change=CredentialChange(username="abdul.bogdan", new_password=new_password),
-                seen_version=1,
+                seen_version=_version(session, _pupil_id(session, school_id, "60351")),
                 actor=ACTOR,
                 hashing=hashing,
             )
@@ -108,7 +115,7 @@ def test_no_plain_text_password_reaches_the_database_file(tmp_path) -> None:
                 school_id=school_id,
                 pupil_id=_pupil_id(session, school_id, "47727"),
                 change=CredentialChange(new_password=new_password, remove_email=True),
-                seen_version=1,
+                seen_version=_version(session, _pupil_id(session, school_id, "47727")),
                 actor=ACTOR,
                 hashing=hashing,
             )

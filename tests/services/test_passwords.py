@@ -17,6 +17,10 @@ from leerid_app.services.passwords import (
     ADVANCED_ALPHABET,
     CONFUSABLE,
     DIGITS,
+    MSG_CHOSEN_HAS_NAME,
+    MSG_CHOSEN_MISMATCH,
+    MSG_CHOSEN_TOO_COMMON,
+    MSG_CHOSEN_TOO_LONG,
     MSG_OWN_PASSWORD_TOO_SHORT,
     OWN_PASSWORD_MIN_LENGTH,
     basic_password_words,
@@ -269,8 +273,47 @@ def test_own_password_too_short_is_refused(password: str) -> None:
 
 @pytest.mark.parametrize(
     "password",
-    ["x" * 12, "correct paard", "ééééééééééé1", "x" * 200],
+    [
+        "Paard-Fiets-Wolk-92",
+        "correct paard batterij",
+        "Zomerzon2026!x",
+        "een heel lang wachtwoord met zeven woorden en nog wat meer tekst erbij 42",
+    ],
 )
-def test_own_password_long_enough_is_accepted(password: str) -> None:
+def test_own_password_strong_enough_is_accepted(password: str) -> None:
     assert OWN_PASSWORD_MIN_LENGTH == 12
-    validate_own_password(password)
+    assert validate_own_password(password, password) == password
+
+
+@pytest.mark.parametrize(
+    ("password", "repeat", "message"),
+    [
+        ("x" * 129, "x" * 129, MSG_CHOSEN_TOO_LONG),
+        ("Paard-Fiets-Wolk-92", "Paard-Fiets-Wolk-93", MSG_CHOSEN_MISMATCH),
+        # Common passwords and keyboard walks, long enough but guessable.
+        ("welkom123456", "welkom123456", MSG_CHOSEN_TOO_COMMON),
+        ("qwertyuiop123", "qwertyuiop123", MSG_CHOSEN_TOO_COMMON),
+        ("xxxxxxxxxxxx", "xxxxxxxxxxxx", MSG_CHOSEN_TOO_COMMON),
+        ("wachtwoord1234", "wachtwoord1234", MSG_CHOSEN_TOO_COMMON),
+        # The username or a name, in any case and with accents folded.
+        ("ArdalanZomerWolk92", "ArdalanZomerWolk92", MSG_CHOSEN_HAS_NAME),
+        ("zomer-BHATTI-wolk-92", "zomer-BHATTI-wolk-92", MSG_CHOSEN_HAS_NAME),
+        ("x-ardalan.bhatti-x!", "x-ardalan.bhatti-x!", MSG_CHOSEN_HAS_NAME),
+        ("Ärdälän-Wolk-Fiets-9", "Ärdälän-Wolk-Fiets-9", MSG_CHOSEN_HAS_NAME),
+        (None, None, MSG_OWN_PASSWORD_TOO_SHORT),
+        (["Paard-Fiets-Wolk-92"], None, MSG_OWN_PASSWORD_TOO_SHORT),
+    ],
+)
+def test_own_password_is_refused_with_a_dutch_reason(
+    password: object, repeat: object, message: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        validate_own_password(
+            password, repeat, username="ardalan.bhatti", names=("Ardalan", "Bhatti")
+        )
+    assert refused.value.message == message
+
+
+def test_short_name_parts_do_not_refuse_a_password() -> None:
+    # "Li" inside "Lichtblauw" is a coincidence, not the pupil's name.
+    assert validate_own_password("Lichtblauw-Fiets-92", username="li.wu", names=("Li", "Wu"))

@@ -18,10 +18,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leerid_app import texts
 from leerid_app.services.credentials import IssuedCredential, slip_order
+from leerid_app.settings import get_settings
 
 WARNING_TEXT = texts.SLIP_WARNING
 USERNAME_LABEL = texts.SLIP_USERNAME_LABEL
 PASSWORD_LABEL = texts.SLIP_PASSWORD_LABEL
+# Where a pupil types what is on the slip (the Leerlingloket's address, LEERID_PORTAL_BASE_URL).
+LOGIN_AT_TEXT = texts.SLIP_LOGIN_AT
 
 COLUMNS = 2
 ROWS = 4
@@ -172,10 +175,15 @@ class _SlipWriter:
     def __init__(self, canvas: Canvas, fonts: _Fonts) -> None:
         self.canvas = canvas
         self.fonts = fonts
-        # The warning is the same on every slip: wrap it once, not a thousand times.
-        self.warning_lines = simpleSplit(
-            _renderable(WARNING_TEXT, fonts.regular), fonts.regular.name, WARNING_SIZE, TEXT_WIDTH
-        )
+        # The footer is the same on every slip: wrap it once, not a thousand times.
+        login_at = LOGIN_AT_TEXT.format(url=get_settings().portal_base_url)
+        self.warning_lines = [
+            line
+            for text in (login_at, WARNING_TEXT)
+            for line in simpleSplit(
+                _renderable(text, fonts.regular), fonts.regular.name, WARNING_SIZE, TEXT_WIDTH
+            )
+        ]
 
     def header(self, school_name: str, title: str, page: int, pages: int) -> None:
         """Small page header in the top margin, outside the slips, so it is cut away."""

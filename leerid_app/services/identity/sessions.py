@@ -101,10 +101,23 @@ def end(row: SessionRow, now: datetime) -> None:
     row.ended_at = now
 
 
-def end_all(session: Session, model: type[R], owner: Any, owner_id: int, now: datetime) -> int:
-    """End every open session whose ``owner`` column equals ``owner_id``; how many ended."""
+def end_all(
+    session: Session,
+    model: type[R],
+    owner: Any,
+    owner_id: int,
+    now: datetime,
+    *,
+    keep_id: int | None = None,
+) -> int:
+    """End every open session whose ``owner`` column equals ``owner_id`` (but the session
+    ``keep_id``, e.g. the one changing the password); how many ended."""
     table: Any = model
-    rows = session.exec(select(table).where(owner == owner_id, col(table.ended_at).is_(None))).all()
+    rows = session.exec(
+        select(table).where(
+            owner == owner_id, col(table.ended_at).is_(None), col(table.id) != (keep_id or -1)
+        )
+    ).all()
     for row in rows:
         row.ended_at = now
         session.add(row)

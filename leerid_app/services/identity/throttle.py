@@ -51,6 +51,10 @@ class ThrottlePolicy:
     name_free_attempts: int
     base_delay_seconds: float
     max_delay_seconds: float
+    # Whether the name-wide row also blocks a client that never failed for this name. Off for
+    # pupils: a classmate typing someone's name on their own device must not keep the owner
+    # out on another one (each fresh client then gains one guess; the work limit bounds them).
+    name_row_blocks_fresh_clients: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> ThrottlePolicy:
@@ -195,7 +199,8 @@ class Attempt:
     def seconds_blocked(self) -> float:
         """Seconds until this client may try this name again; 0.0 when it may now."""
         waits = [_seconds_blocked(self.client_row, self.now)]
-        if self.name_row is not None:
+        fresh = self.client_row.failures == 0
+        if self.name_row is not None and (self.policy.name_row_blocks_fresh_clients or not fresh):
             waits.append(_seconds_blocked(self.name_row, self.now))
         return max(waits)
 
@@ -246,6 +251,42 @@ def begin_attempt(
         client_row=_acquire(session, realm, name, client.key),
         name_row=name_row,
     )
+
+
+def peek_seconds_blocked(
+    session: Session,
+    realm: str,
+    name: str,
+    client: Client,
+    *,
+    policy: ThrottlePolicy | None = None,
+    now: datetime | None = None,
+) -> float:
+    """A look without locking or writing: how long ``client`` is blocked for ``name`` now.
+
+    Lets a realm skip the password hash of a blocked client before it takes any lock; the
+    locked ``begin_attempt`` afterwards remains the decision.
+    """
+    now = clock.now_or(now)
+    policy = policy or ThrottlePolicy.from_settings()
+    keys = [client.key] if client.trusted else [client.key, NAME_WIDE]
+    rows = {
+        row.client_key: row
+        for row in session.exec(
+            select(LoginThrottle).where(
+                LoginThrottle.realm == realm,
+                LoginThrottle.login_key == name,
+                col(LoginThrottle.client_key).in_(keys),
+            )
+        ).all()
+    }
+    own = rows.get(client.key)
+    waits = [_seconds_blocked(own, now)] if own is not None else [0.0]
+    fresh = own is None or own.failures == 0
+    name_row = rows.get(NAME_WIDE)
+    if name_row is not None and (policy.name_row_blocks_fresh_clients or not fresh):
+        waits.append(_seconds_blocked(name_row, now))
+    return max(waits)
 
 
 _last_prune: datetime | None = None

@@ -1,0 +1,1 @@
+"""States of the Leerlingloket; PortalState is their root and holds the pupil session."""
