@@ -103,7 +103,7 @@ def test_two_administrators_renew_the_same_pupils(
         first.get_by_text(f"{PUPILS - 1} LeerID's hebben een nieuw wachtwoord", exact=True)
     ).to_be_visible()
     second.get_by_role("button", name=SAVE).click()
-    expect(second.get_by_text("1 LeerID's hebben een nieuw wachtwoord", exact=True)).to_be_visible()
+    expect(second.get_by_text("1 LeerID heeft een nieuw wachtwoord", exact=True)).to_be_visible()
 
     # The second administrator reads which pupils someone else changed, and by whom.
     message = second.locator("#refused-message")
