@@ -3,6 +3,7 @@
 import reflex as rx
 
 from leerid_app import redaction, routes, texts
+from leerid_app.event_socket import event_socket_without_cookies
 from leerid_app.http_headers import security_headers
 from leerid_app.pages.bulk import bulk_activate_page, bulk_renew_page
 from leerid_app.pages.imports import import_page
@@ -26,7 +27,7 @@ app = rx.App(
     html_lang="nl-BE",
     stylesheets=["/a11y.css"],
     head_components=[rx.script(src="/focus_heading.js")],
-    api_transformer=security_headers,
+    api_transformer=[event_socket_without_cookies, security_headers],
 )
 # First, before any handler: no pupil data or password goes to a tab without a live session.
 app.add_middleware(SessionGate(), index=0)

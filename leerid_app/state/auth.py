@@ -17,6 +17,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
+from leerid_app.state.at_rest import SealedAtRest
 from leerid_app.state.focus import PAGE_HEADING_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
 
@@ -33,7 +34,7 @@ class SchoolOption:
     name: str
 
 
-class AuthState(rx.State):
+class AuthState(SealedAtRest, rx.State):
     """Session token (cookie), who is logged in, and the current school."""
 
     # Only a random token lives in the browser; the session itself is in the database.

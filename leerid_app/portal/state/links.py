@@ -18,6 +18,7 @@ from leerid_app.services.dates import dutch_datetime
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.settings import get_settings
+from leerid_app.state.at_rest import SealedAtRest
 
 MAX_TOKEN_CHARS = 128
 
@@ -155,7 +156,7 @@ def _first_link(text: str) -> str:
 _LINK = re.compile(r"https?://\S+")
 
 
-class OutboxState(rx.State):
+class OutboxState(SealedAtRest, rx.State):
     """The demo outbox; empty and inert unless the app runs in demo mode."""
 
     mails: list[OutboxRow] = []

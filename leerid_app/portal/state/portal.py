@@ -17,6 +17,7 @@ from leerid_app.services import pupil_account, pupil_auth
 from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.pupil_auth import PupilContext
+from leerid_app.state.at_rest import SealedAtRest
 
 T = TypeVar("T")
 
@@ -75,7 +76,7 @@ def text_field(form_data: object, name: str, limit: int) -> str | None:
     return value
 
 
-class PortalState(rx.State):
+class PortalState(SealedAtRest, rx.State):
     """Root of the Leerlingloket: its own cookies, apart from the console's."""
 
     pupil_token: str = rx.Cookie("", name="leerid_pupil_session", same_site="strict", path="/")
