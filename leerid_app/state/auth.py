@@ -176,6 +176,10 @@ def forget_pupil_data(auth_state: AuthState) -> None:
     keeps this browser trusted by the login throttle.
     """
     for substate in auth_state.substates.values():
+        # Work kept outside the state for it (a plan's hashes) goes with it.
+        release = getattr(substate, "_release", None)
+        if callable(release):
+            release()
         substate.reset()
     auth_state.admin_name = ""
     auth_state.school_name = ""

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType, Pupil
-from leerid_app.services import audit, bulk, clock
+from leerid_app.services import audit, bulk, clock, prehash
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
@@ -134,6 +134,8 @@ class BulkState(AuthState):
     _issued: list[IssuedCredential] = []
     _school_id: int | None = None
     _run_id: str = ""  # the running save; a reset state no longer matches it
+    # The plan's hashes being made while it is read (services/prehash.py), in this process.
+    _plan_id: str = ""
 
     planned_page: list[BulkRowView] = []
     planned_total: int = 0
@@ -160,8 +162,14 @@ class BulkState(AuthState):
     _refused_ids: set[int] = set()
     renamed_message: str = ""
 
+    def _release(self) -> None:
+        """Throw away the hashes made for the plan (see auth.forget_pupil_data)."""
+        prehash.PLANS.discard(self._plan_id)
+        self._plan_id = ""
+
     def _clear(self) -> None:
-        """Drop every plain-text password this state holds."""
+        """Drop every plain-text password this state holds, and the plan's hashes."""
+        self._release()
         self._planned = []
         self._email_linked = []
         self._excluded = set()
@@ -268,6 +276,12 @@ class BulkState(AuthState):
         )
         self._show_planned(1)
         self._show_linked(1)
+        if self._planned:
+            # The passwords are on screen now: hash them while the administrator reads.
+            self._plan_id = prehash.PLANS.start(
+                {item.pupil.pupil_id: item.password for item in self._planned},
+                hashing=get_password_hashing(),
+            )
         if not selection:
             self.error = texts.NOTHING_SELECTED
         return None
@@ -305,10 +319,16 @@ class BulkState(AuthState):
         if not same_school or pupil_id not in {item.pupil.pupil_id for item in self._planned}:
             return self._refuse(pupil_id)  # a pupil of this school, but not in this plan
         assert isinstance(pupil_id, int)
+        job = prehash.PLANS.get(self._plan_id)
         if checked:
             self._excluded.discard(pupil_id)
+            if job:
+                password = next(i.password for i in self._planned if i.pupil.pupil_id == pupil_id)
+                job.want({pupil_id: password})
         else:
             self._excluded.add(pupil_id)
+            if job:
+                job.drop([pupil_id])  # a pupil left out: its hash is thrown away
         self._show_planned(self.planned_page_no)
         return None
 
@@ -393,12 +413,16 @@ class BulkState(AuthState):
                 self.confirm_count = len(items)
                 return
             token, mode, school_id = self.session_token or None, self.mode, self._school_id
+            plan_id = self._plan_id
             run_id = secrets.token_hex(8)
             self._run_id = run_id
             self.confirm_count = 0
             self.running = True
             self.error = ""
-            self.progress_done, self.progress_total = 0, len(items)
+            # The bar starts at what was hashed while the plan was read.
+            job = prehash.PLANS.get(plan_id)
+            ready = job.ready([item.pupil.pupil_id for item in items]) if job else 0
+            self.progress_done, self.progress_total = ready, len(items)
 
         async def report(done: int, total: int) -> None:
             async with self:
@@ -408,7 +432,7 @@ class BulkState(AuthState):
         saved: bulk.BulkSaveResult | None = None
         error, lost, cancelled = "", False, False
         try:
-            saved = await self._hash_and_store(token, mode, school_id, items, report)
+            saved = await self._hash_and_store(token, mode, school_id, items, report, plan_id)
         except NotLoggedIn:
             lost = True
         except DomainError as domain_error:
@@ -448,6 +472,7 @@ class BulkState(AuthState):
         return None
 
     def _show_saved(self, mode: str, saved: bulk.BulkSaveResult) -> None:
+        self._release()
         self._issued = issued = saved.issued
         self._planned, self._excluded, self.planned_page = [], set(), []
         self.result_heading, self.result_lines = result_summary(mode, issued)
@@ -511,11 +536,15 @@ class BulkState(AuthState):
         school_id: int | None,
         items: list[PlannedPassword],
         report,
+        plan_id: str = "",
     ) -> bulk.BulkSaveResult:
         # Check the session before the long part, and again (inside the transaction) after.
         await asyncio.to_thread(run_as_admin, token, _same_school(school_id))
-        hashes = await bulk.hash_passwords(
-            [item.password for item in items], hashing=get_password_hashing(), on_progress=report
+        hashes = await prehash.hash_plan(
+            plan_id,
+            [(item.pupil.pupil_id, item.password) for item in items],
+            hashing=get_password_hashing(),
+            on_progress=report,
         )
         save = bulk.save_renewal if mode == RENEW else bulk.save_activation
 
