@@ -11,12 +11,13 @@ plan: it then hashes everything, as without pre-hashing (correct, only slower).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from leerid_app.services import bulk
@@ -40,8 +41,9 @@ class PrehashJob:
     """The hashes of one shown plan, made in plan order on the shared pool.
 
     Like a save (``bulk.hash_passwords``), a job keeps only a small window of hashes waiting on
-    the pool, so other administrators' runs take turns with it. Runs on the event loop that
-    created it; a job is used from that loop only.
+    the pool, so other administrators' runs take turns with it; one driver task feeds the
+    window, so a whole school's plan costs the event loop next to nothing to start. A job
+    belongs to the event loop that created it.
     """
 
     def __init__(
@@ -56,11 +58,18 @@ class PrehashJob:
         self._pool = executor or bulk.hashing_pool()
         workers = getattr(self._pool, "_max_workers", None) or get_settings().hash_workers
         self._window = asyncio.Semaphore(2 * workers)
-        # pupil id -> (fingerprint of the password, its hash task)
-        self._tasks: dict[int, tuple[bytes, asyncio.Task[str]]] = {}
+        # Not yet on the pool, in plan order; the plain text leaves the job once it is hashed.
+        self._pending: OrderedDict[int, str] = OrderedDict(passwords)
+        # On the pool or made: pupil id -> (fingerprint of the password, the hash's future).
+        self._entries: dict[int, tuple[bytes, asyncio.Future[str]]] = {}
+        self._wake = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._waiting: set[int] = set()
+        self._waiting_done = 0
         self.hashes_made = 0  # hashes this job computed (a test and benchmark figure)
         self.closed = False
-        self.want(passwords)
+        self._driver = self._loop.create_task(self._drive())
+        self._wake.set()
 
     @property
     def usable(self) -> bool:
@@ -71,42 +80,73 @@ class PrehashJob:
             return False
         return not self.closed and running is self._loop and not self._loop.is_closed()
 
-    async def _hash(self, password: str) -> str:
-        async with self._window:
-            result = await self._loop.run_in_executor(self._pool, self._hashing.hash, password)
+    async def _drive(self) -> None:
+        try:
+            await self._feed()
+        finally:
+            # Cancelled with its loop (a worker stopping): nothing may call back into it.
+            for _, future in self._entries.values():
+                future.cancel()
+
+    async def _feed(self) -> None:
+        while not self.closed:
+            if not self._pending:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            await self._window.acquire()
+            if not self._pending or self.closed:
+                self._window.release()
+                continue
+            pupil_id, password = self._pending.popitem(last=False)
+            future = self._loop.run_in_executor(self._pool, self._hashing.hash, password)
+            self._entries[pupil_id] = (_fingerprint(password), future)
+            future.add_done_callback(functools.partial(self._finished, pupil_id))
+
+    def _finished(self, pupil_id: int, future: asyncio.Future[str]) -> None:
+        self._window.release()
+        if not future.cancelled() and future.exception() is None:
             self.hashes_made += 1
-            return result
+        current = self._entries.get(pupil_id)
+        if current and current[1] is future and pupil_id in self._waiting:
+            self._waiting_done += 1
+            self._progress.set()
 
     def want(self, passwords: Mapping[int, str]) -> None:
         """Hash these pupils' passwords unless a hash of the same password is kept or on its way."""
         if self.closed:
             return
         for pupil_id, password in passwords.items():
-            fingerprint = _fingerprint(password)
-            kept = self._tasks.get(pupil_id)
-            if kept and kept[0] == fingerprint and not kept[1].cancelled():
+            if pupil_id in self._pending:
+                self._pending[pupil_id] = password
+                continue
+            kept = self._entries.get(pupil_id)
+            if kept and kept[0] == _fingerprint(password) and not kept[1].cancelled():
                 continue
             if kept:
-                kept[1].cancel()
-            self._tasks[pupil_id] = (fingerprint, self._loop.create_task(self._hash(password)))
+                self._forget(pupil_id)
+            self._pending[pupil_id] = password
+        if self._pending:
+            self._wake.set()
 
-    def drop(self, pupil_ids: Sequence[int]) -> None:
+    def _forget(self, pupil_id: int) -> None:
+        self._pending.pop(pupil_id, None)
+        kept = self._entries.pop(pupil_id, None)
+        if kept:
+            kept[1].cancel()
+
+    def drop(self, pupil_ids: Iterable[int]) -> None:
         """Throw these pupils' hashes away (left out of the batch); not yet started: not made."""
         for pupil_id in pupil_ids:
-            kept = self._tasks.pop(pupil_id, None)
-            if kept:
-                kept[1].cancel()
+            self._forget(pupil_id)
 
-    def ready(self, pupil_ids: Sequence[int]) -> int:
+    def _made(self, pupil_id: int) -> bool:
+        kept = self._entries.get(pupil_id)
+        return bool(kept) and kept[1].done() and not kept[1].cancelled()  # type: ignore[index]
+
+    def ready(self, pupil_ids: Iterable[int]) -> int:
         """How many of these pupils' hashes are made already."""
-        return sum(
-            1
-            for pupil_id in pupil_ids
-            if (kept := self._tasks.get(pupil_id))
-            and kept[1].done()
-            and not kept[1].cancelled()
-            and kept[1].exception() is None
-        )
+        return sum(1 for pupil_id in pupil_ids if self._made(pupil_id))
 
     async def hashes(
         self,
@@ -121,29 +161,47 @@ class PrehashJob:
         at most every interval.
         """
         wanted = dict(passwords)
-        self.drop([pupil_id for pupil_id in list(self._tasks) if pupil_id not in wanted])
+        self.drop([p for p in [*self._pending, *self._entries] if p not in wanted])
         self.want(wanted)
-        tasks = [self._tasks[pupil_id][1] for pupil_id, _ in passwords]
-        total, done = len(tasks), sum(task.done() for task in tasks)
+        total = len(wanted)
+        self._waiting = set(wanted)
+        self._waiting_done = self.ready(wanted)
         last_report = self._loop.time()
-        if on_progress and total:
-            await on_progress(done, total)
-        for finished in asyncio.as_completed([task for task in tasks if not task.done()]):
-            await finished
-            done += 1
-            if on_progress and (
-                self._loop.time() - last_report >= progress_interval or done == total
-            ):
-                last_report = self._loop.time()
-                await on_progress(done, total)
-        return [task.result() for task in tasks]
+        try:
+            if on_progress and total:
+                await on_progress(self._waiting_done, total)
+            while self._waiting_done < total:
+                self._progress.clear()
+                await self._progress.wait()
+                if self.closed:
+                    # Closed under a save (should not happen): hash it all, never hang.
+                    return await bulk.hash_passwords(
+                        [password for _, password in passwords],
+                        hashing=self._hashing,
+                        on_progress=on_progress,
+                        executor=self._pool,
+                    )
+                done = self._waiting_done
+                if on_progress and (
+                    self._loop.time() - last_report >= progress_interval or done == total
+                ):
+                    last_report = self._loop.time()
+                    await on_progress(done, total)
+            # A failed hash raises here, as in bulk.hash_passwords.
+            return [self._entries[pupil_id][1].result() for pupil_id, _ in passwords]
+        finally:
+            self._waiting = set()
 
     def close(self) -> None:
-        """Throw everything away; hashes still on the pool finish there unseen."""
+        """Throw everything away; hashes already on the pool finish there unseen."""
         self.closed = True
-        for _, task in self._tasks.values():
-            task.cancel()
-        self._tasks.clear()
+        self._pending.clear()
+        if not self._loop.is_closed():
+            self._driver.cancel()
+            for _, future in self._entries.values():
+                future.cancel()
+            self._progress.set()
+        self._entries.clear()
 
 
 class PrehashStore:

@@ -163,8 +163,12 @@ class BulkState(AuthState):
     renamed_message: str = ""
 
     def _release(self) -> None:
-        """Throw away the hashes made for the plan (see auth.forget_pupil_data)."""
-        prehash.PLANS.discard(self._plan_id)
+        """Throw away the hashes made for the plan (see auth.forget_pupil_data).
+
+        A running save still uses them: it discards the job itself when it ends.
+        """
+        if not self.running:
+            prehash.PLANS.discard(self._plan_id)
         self._plan_id = ""
 
     def _clear(self) -> None:
@@ -445,6 +449,8 @@ class BulkState(AuthState):
             error = texts.UNEXPECTED_ERROR
         finally:
             async with self:
+                if self._run_id != run_id:
+                    prehash.PLANS.discard(plan_id)  # the tab was reset meanwhile
                 if self._run_id == run_id:
                     self._run_id = ""
                     self.running = False

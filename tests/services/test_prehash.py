@@ -211,3 +211,17 @@ def test_a_save_is_not_queued_behind_a_whole_plan_being_read(pool) -> None:
 
     small, big = asyncio.run(run())
     assert small < big / 3
+
+
+def test_a_job_closed_under_a_save_still_gives_every_hash(pool, monkeypatch) -> None:
+    hashing = CountingHashing(delay=0.005)
+    monkeypatch.setattr(bulk, "hashing_pool", lambda: pool)
+
+    async def run() -> list[str]:
+        job = PrehashJob(PLAN, hashing=hashing, executor=pool)  # type: ignore[arg-type]
+        saving = asyncio.ensure_future(job.hashes(list(PLAN.items())))
+        await asyncio.sleep(0.01)
+        job.close()
+        return await asyncio.wait_for(saving, 5)
+
+    assert asyncio.run(run()) == [f"hash-pw{pupil_id}" for pupil_id in PLAN]
