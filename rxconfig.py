@@ -8,7 +8,8 @@ from leerid_app.settings import DEFAULT_DB_URL, get_settings
 
 # Plain-text passwords live in state while a result is shown, so Reflex's default DISK state
 # manager (pickles to .states/) is not allowed. With REFLEX_REDIS_URL set (several workers),
-# Reflex keeps state in Redis instead: run that Redis without persistence.
+# Reflex keeps state in Redis instead, sealed by the app (state/at_rest.py); run that Redis
+# without persistence all the same.
 config = rx.Config(
     app_name="leerid_app",
     db_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DB_URL),

@@ -88,7 +88,7 @@ def build_school(engine, size: int) -> tuple[int, list[int]]:
 
 
 def one_hash_ms(hashing: PasswordHashing, samples: int = 20) -> float:
-    """The median time of one argon2id hash on an otherwise idle thread."""
+    """The median time of one argon2id hash on one thread (the SPEC's bound: × N ÷ cores)."""
     hashing.hash("warm-up")
     timings = []
     for n in range(samples):
@@ -96,6 +96,17 @@ def one_hash_ms(hashing: PasswordHashing, samples: int = 20) -> float:
         hashing.hash(f"pw{n}")
         timings.append(time.perf_counter() - start)
     return statistics.median(timings) * 1000
+
+
+def pool_seconds_per_hash(hashing: PasswordHashing, samples: int = 40) -> float:
+    """Seconds per hash through the app's pool now (what the machine gives while shared)."""
+
+    async def timed() -> float:
+        start = time.perf_counter()
+        await bulk.hash_passwords([f"pw{n}" for n in range(samples)], hashing=hashing)
+        return (time.perf_counter() - start) / samples
+
+    return asyncio.run(timed())
 
 
 async def run(
@@ -160,15 +171,21 @@ def main() -> None:
         school_id, pupil_ids = build_school(engine, args.size)
         runs = []
         for reading, prehashing in ((0.0, False), (0.0, True), (args.reading, True), (None, True)):
-            # The machine may be shared: the bound is measured around each run.
-            before = one_hash_ms(get_password_hashing())
+            # The machine may be shared: the bounds are measured around each run.
+            hashing = get_password_hashing()
+            one, per_hash = one_hash_ms(hashing), pool_seconds_per_hash(hashing)
             result = asyncio.run(
                 run(engine, school_id, pupil_ids, reading=reading, prehashing=prehashing)
             )
-            one = (before + one_hash_ms(get_password_hashing())) / 2
+            one = (one + one_hash_ms(hashing)) / 2
+            per_hash = (per_hash + pool_seconds_per_hash(hashing)) / 2
             result["one_hash_ms"] = round(one, 1)
             result["bound_s"] = round(args.size * one / 1000 / workers, 2)
+            result["pool_bound_s"] = round(args.size * per_hash, 2)
             result["ratio_to_bound"] = round(result["click_to_ready_s"] / result["bound_s"], 3)
+            result["ratio_to_pool_bound"] = round(
+                result["click_to_ready_s"] / result["pool_bound_s"], 3
+            )
             runs.append(result)
         engine.dispose()
     report = {
@@ -177,13 +194,17 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "runs": runs,
     }
-    print(f"N={args.size}, {workers} hashing threads")
-    print("reading | pre-hash | hashed at click | click → ready | one hash | bound | ratio")
+    print(f"N={args.size}, {workers} hashing threads; bound = N x one hash / threads;")
+    print("pool bound = N x seconds per hash through the pool now (the machine as shared)")
+    print(
+        "reading | pre-hash | hashed at click | click → ready | bound   | ratio | pool bound | ratio"
+    )
     for r in runs:
         print(
             f"{r['reading_s']:7.1f} s | {'yes' if r['prehashing'] else 'no':>8} | "
             f"{r['hashed_before_click']:>15} | {r['click_to_ready_s']:11.2f} s | "
-            f"{r['one_hash_ms']:6.1f} ms | {r['bound_s']:5.2f} s | {r['ratio_to_bound']:.3f}"
+            f"{r['bound_s']:5.2f} s | {r['ratio_to_bound']:.3f} | "
+            f"{r['pool_bound_s']:8.2f} s | {r['ratio_to_pool_bound']:.3f}"
         )
     RESULTS_FILE.parent.mkdir(exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(report, indent=2))
