@@ -197,7 +197,7 @@ def main() -> None:
     print(f"N={args.size}, {workers} hashing threads; bound = N x one hash / threads;")
     print("pool bound = N x seconds per hash through the pool now (the machine as shared)")
     print(
-        "reading | pre-hash | hashed at click | click → ready | bound   | ratio | pool bound | ratio"
+        "reading | pre-hash | hashed at click | click → ready | bound | ratio | pool bound | ratio"
     )
     for r in runs:
         print(

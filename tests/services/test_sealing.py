@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leerid_app.services.sealing import STATE_AT_REST, Sealer, SealBroken, derive_key, sealer
+from leerid_app.services.sealing import STATE_AT_REST, SealBroken, Sealer, derive_key, sealer
 
 PEPPER = b"a-pepper-of-at-least-sixteen-bytes"
 SECRET = b"Wachtwoord: Qxu7Benc"
