@@ -56,6 +56,8 @@ class Pupil(SQLModel, table=True):
         # The list page always filters on school and sorts on name.
         Index("ix_pupil_school_sort", "school_id", "sort_key"),
         Index("ix_pupil_school_group_sort", "school_id", "administrative_group", "sort_key"),
+        # The Gegevenscontrole looks for two pupils of a school with the same INSZ.
+        Index("ix_pupil_school_insz", "school_id", "insz"),
         {"extend_existing": True},
     )
 
@@ -72,6 +74,8 @@ class Pupil(SQLModel, table=True):
     official_last_name: str | None = Field(default=None, max_length=100)
     gender: str | None = Field(default=None, max_length=1)
     birth_date: date | None = None
+    # Rijksregisternummer or bisnummer (11 digits) as the administration package knows it.
+    insz: str | None = Field(default=None, max_length=11)
 
     # Derived, lower-case ASCII keys so search and sort ignore case and accents.
     search_text: str = Field(max_length=260)

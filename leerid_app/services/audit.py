@@ -36,6 +36,9 @@ class AuditAction(StrEnum):
     BULK_ACCOUNTS_ACTIVATED = "bulk_accounts_activated"
     SLIPS_DOWNLOADED = "slips_downloaded"
     EXCEL_DOWNLOADED = "excel_downloaded"
+    # A pupil logged in to the Leerlingloket (actor PUPIL_ACTOR, pupil_id set, no administrator).
+    PUPIL_LOGIN = "pupil_login"
+    REPORT_DOWNLOADED = "report_downloaded"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -53,7 +56,11 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.BULK_ACCOUNTS_ACTIVATED: "Bulk: LeerID's geactiveerd",
     AuditAction.SLIPS_DOWNLOADED: "PDF gedownload",
     AuditAction.EXCEL_DOWNLOADED: "Excel gedownload",
+    AuditAction.PUPIL_LOGIN: "Leerling aangemeld",
+    AuditAction.REPORT_DOWNLOADED: "Rapport gedownload",
 }
+# The actor_username of events a pupil caused in the Leerlingloket.
+PUPIL_ACTOR = "leerling"
 
 # Key fragments that smell of a secret: such a key is refused outright, so a careless
 # caller cannot put a password (or its hash) into the log, not even by accident.
@@ -218,6 +225,7 @@ DETAIL_LABELS = {
     "reason": "reden",
     "school_id": "instelling",
     "argument": "argument",
+    "report": "rapport",
 }
 
 

@@ -21,6 +21,7 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
+from leerid_app.services.clock import school_year_end, school_year_start
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
 from leerid_app.settings import get_settings
@@ -170,16 +171,6 @@ MANUAL_PUPILS = (
         account=False,
     ),
 )
-
-
-def school_year_end(today: date) -> date:
-    """31 August that closes the current school year (which starts on 1 September)."""
-    return date(today.year + 1 if today.month >= 9 else today.year, 8, 31)
-
-
-def school_year_start(today: date) -> date:
-    """1 September that opened the current school year."""
-    return date(school_year_end(today).year - 1, 9, 1)
 
 
 @dataclass

@@ -1,0 +1,29 @@
+"""pupil insz
+
+Revision ID: 7c3e0a915d42
+Revises: 23802406e49e
+Create Date: 2026-12-03 18:00:00.000000
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = '7c3e0a915d42'
+down_revision: str | None = '23802406e49e'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('pupil', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('insz', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=True))
+        batch_op.create_index('ix_pupil_school_insz', ['school_id', 'insz'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('pupil', schema=None) as batch_op:
+        batch_op.drop_index('ix_pupil_school_insz')
+        batch_op.drop_column('insz')
