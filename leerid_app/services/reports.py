@@ -77,7 +77,7 @@ def insz_birth_date(insz: str | None) -> date | None:
 def _yymmdd(session: Session, column) -> ColumnElement[str]:
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(column, "YYMMDD")
-    return func.strftime("%y%m%d", column)
+    return func.substr(func.strftime("%Y%m%d", column), 3, 6)  # SQLite has no %y
 
 
 def _issue(kind: DataIssueKind, pupil: Pupil, **values) -> DataIssue:

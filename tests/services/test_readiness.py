@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from leerid_app.models import EducationLevel, PasswordType, Pupil
-from leerid_app.services import audit
+from leerid_app.services import audit, bulk
+from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.clock import school_today, school_year_end
 from leerid_app.services.errors import DomainError
@@ -42,7 +43,9 @@ def _pupil(session: Session, school, stamnummer: str, group: str = GROUP, **fiel
 
 
 def _account(session: Session, pupil: Pupil, *, logged_in: bool = True, **fields):
-    account = add_account(session, pupil, f"u{pupil.school_id}.{pupil.stamnummer}", "hash", fields.pop("email", None))
+    account = add_account(
+        session, pupil, f"u{pupil.school_id}.{pupil.stamnummer}", "hash", fields.pop("email", None)
+    )
     if logged_in:
         account.last_login_at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     for name, value in fields.items():
@@ -89,7 +92,9 @@ def test_every_reason_is_found_once_in_the_order_they_are_decided(
     session: Session, school_with_every_reason
 ) -> None:
     school, pupils = school_with_every_reason
-    report = check_readiness(session, school_id=school.id, scope=Scope.of(groups=[GROUP]), today=TODAY)
+    report = check_readiness(
+        session, school_id=school.id, scope=Scope.of(groups=[GROUP]), today=TODAY
+    )
     assert report.total == 7
     assert report.counts == {reason: 1 for reason in Reason}
     assert report.ready == 2  # the ready pupil and the one whose deadline is today
@@ -143,7 +148,7 @@ def test_fix_targets_exactly_those_a_bulk_run_can_fix(
 def test_a_selection_of_another_school_matches_nothing(
     session: Session, school_with_every_reason
 ) -> None:
-    school, pupils = school_with_every_reason
+    _school, pupils = school_with_every_reason
     other = add_school(session, "School C")
     report = check_readiness(
         session,
@@ -185,7 +190,7 @@ def test_overview_counts_match_the_list_filters_they_link_to(
 
 
 def test_attention_filters_on_the_list(session: Session, school_with_every_reason) -> None:
-    school, pupils = school_with_every_reason
+    school, _pupils = school_with_every_reason
 
     def count(**kwargs) -> int:
         return count_pupils(
@@ -241,3 +246,37 @@ def test_logins_per_day_from_last_login_without_events(
     # two with a must-change deadline; the other school's pupil never did.
     assert dict(chart.days)[date(2026, 11, 20)] == 4
     assert chart.total == 4
+
+
+def test_the_fix_activates_and_renews_in_one_run_and_never_touches_an_email(
+    session: Session, school_with_every_reason
+) -> None:
+    school, pupils = school_with_every_reason
+    scope = Scope.of(groups=[GROUP])
+    targets = fix_targets(session, school_id=school.id, scope=scope, today=TODAY)
+    # An e-mail-linked pupil slipped into the renewal ids is still left alone by the plan.
+    email_pupil = pupils[Reason.EMAIL_LINKED]
+    plan = bulk.plan_fix(
+        session,
+        school_id=school.id,
+        activate_ids=targets.activate,
+        renew_ids=[*targets.renew, email_pupil.id],
+    )
+    assert [p.pupil.pupil_id for p in plan.to_activate] == targets.activate
+    assert sorted(p.pupil.pupil_id for p in plan.to_renew) == targets.renew
+    assert [p.pupil_id for p in plan.email_linked] == [email_pupil.id]
+    planned = plan.planned
+    issued = bulk.save_fix(
+        session,
+        school_id=school.id,
+        planned=planned,
+        password_hashes=[f"hash-{p.pupil.pupil_id}" for p in planned],
+        actor=Actor(None, "test"),
+    )
+    session.commit()
+    assert sorted(c.pupil_id for c in issued) == sorted([*targets.activate, *targets.renew])
+    after = check_readiness(session, school_id=school.id, scope=scope, today=TODAY)
+    # Activated and renewed pupils still have to log in once, but nobody lacks an account.
+    assert Reason.NO_ACCOUNT not in after.counts
+    assert Reason.DEADLINE_PASSED not in after.counts
+    assert after.counts[Reason.EMAIL_LINKED] == 1
