@@ -45,6 +45,9 @@ class Settings(BaseSettings):
 
     page_size: int = Field(default=50, ge=5, le=200)
 
+    # The Leerlingloket's login page, as pupils reach it; slips carry it in a QR code.
+    portal_base_url: str = "http://localhost:3000/leerlingloket"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
