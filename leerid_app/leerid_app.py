@@ -9,10 +9,14 @@ from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.pages.readiness import overview_page, readiness_page
+from leerid_app.pages.reports import data_check_page, leavers_page
 from leerid_app.state.bulk import BulkState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.readiness import OverviewState, ReadinessState
+from leerid_app.state.reports import DataCheckState, LeaversState
 
 app = rx.App()
 
@@ -60,4 +64,34 @@ app.add_page(
     route=routes.LOGBOOK,
     title=f"{texts.LOGBOOK_HEADING} - {texts.APP_TITLE}",
     on_load=[*FORGET_PASSWORDS, LogbookState.load],
+)
+app.add_page(
+    bulk_page,
+    route=routes.BULK_FIX,
+    title=f"{texts.BULK_FIX_HEADING} - {texts.APP_TITLE}",
+    on_load=[EditCredentialsState.discard, BulkState.prepare_fix],
+)
+app.add_page(
+    overview_page,
+    route=routes.OVERVIEW,
+    title=f"{texts.OVERVIEW_HEADING} - {texts.APP_TITLE}",
+    on_load=[*FORGET_PASSWORDS, OverviewState.load],
+)
+app.add_page(
+    readiness_page,
+    route=routes.READINESS,
+    title=f"{texts.READINESS_HEADING} - {texts.APP_TITLE}",
+    on_load=[*FORGET_PASSWORDS, ReadinessState.load],
+)
+app.add_page(
+    data_check_page,
+    route=routes.DATA_CHECK,
+    title=f"{texts.DATA_CHECK_HEADING} - {texts.APP_TITLE}",
+    on_load=[*FORGET_PASSWORDS, DataCheckState.load],
+)
+app.add_page(
+    leavers_page,
+    route=routes.LEAVERS,
+    title=f"{texts.LEAVERS_HEADING} - {texts.APP_TITLE}",
+    on_load=[*FORGET_PASSWORDS, LeaversState.load],
 )

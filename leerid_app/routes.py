@@ -1,5 +1,7 @@
 """Route constants and builders of every page."""
 
+from urllib.parse import urlencode
+
 LOGIN = "/aanmelden"
 PUPILS = "/"
 PUPIL_DETAIL = "/leerling/[pupil_id]"
@@ -17,3 +19,22 @@ def pupil_detail(pupil_id: int) -> str:
 def pupil_edit(pupil_id: int) -> str:
     """The `Pas aanmeldgegevens aan` page of one pupil."""
     return f"/leerling/{int(pupil_id)}/aanpassen"
+
+
+OVERVIEW = "/overzicht"
+READINESS = "/klaar-voor-de-toets"
+BULK_FIX = "/bulk/klaarzetten"
+DATA_CHECK = "/gegevenscontrole"
+LEAVERS = "/wie-wordt-inactief"
+
+# Query parameters of the pupil list that the Overzicht's numbers link to.
+LIST_GROUP_PARAM = "groep"
+LIST_STATUS_PARAM = "status"
+LIST_ATTENTION_PARAM = "aandacht"
+
+
+def pupils_filtered(*, group: str = "", status: str = "", attention: str = "") -> str:
+    """The pupil list with exactly these filters (empty ones mean `Alle`, and are sent too, so
+    the list drops whatever filter it had before)."""
+    params = {LIST_GROUP_PARAM: group, LIST_STATUS_PARAM: status, LIST_ATTENTION_PARAM: attention}
+    return f"{PUPILS}?{urlencode(params)}"

@@ -146,6 +146,7 @@ RESULT_ADVANCED = (
 )
 KIND_EXISTING = "bestaande"
 KIND_NEW = "nieuwe"
+KIND_FIXED = "klaargezette"
 RESULT_TABLE = "LEERID'S MET NIEUW WACHTWOORD"
 RESULT_TABLE_ACTIVATED = "NIEUWE LEERID'S"
 RESULT_DISCARDED = (
@@ -205,7 +206,8 @@ READINESS_INTRO = (
     "leerlingenlijst). Je ziet per leerling of die kan aanmelden, en waarom niet."
 )
 READINESS_GROUPS = "Administratieve groepen"
-READINESS_USE_SELECTION = "Gebruik mijn selectie ({count} leerlingen)"
+READINESS_USE_SELECTION = "Gebruik mijn selectie uit de lijst"
+READINESS_SELECTION_SIZE = "Geselecteerd in de lijst: "
 READINESS_CLEAR = "Wis keuze"
 READINESS_CHOOSE_FIRST = "Kies minstens één administratieve groep."
 READINESS_COUNTS = "RESULTAAT"
@@ -214,10 +216,10 @@ READINESS_READY = "Kunnen aanmelden: "
 READINESS_TABLE = "LEERLINGEN DIE NIET VLOT KUNNEN AANMELDEN"
 READINESS_ALL_READY = "Alle gekozen leerlingen kunnen aanmelden."
 READINESS_FIX = "Zet klaar voor de toets"
-READINESS_FIX_SUMMARY = (
-    "Klaarzetten activeert {activate} LeerID's en geeft {renew} leerlingen een nieuw "
-    "wachtwoord. Leerlingen met een gekoppeld e-mailadres en inactieve leerlingen blijven "
-    "ongemoeid."
+READINESS_FIX_ACTIVATE = "LeerID's te activeren: "
+READINESS_FIX_RENEW = "Nieuwe wachtwoorden: "
+READINESS_FIX_UNTOUCHED = (
+    "Leerlingen met een gekoppeld e-mailadres en inactieve leerlingen blijven ongemoeid."
 )
 READINESS_NOTHING_TO_FIX = "Er is niets klaar te zetten."
 COL_REASON = "Reden"

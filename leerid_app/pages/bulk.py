@@ -7,7 +7,7 @@ import reflex as rx
 from leerid_app import texts
 from leerid_app.components.layout import error_callout, page_frame
 from leerid_app.components.tables import data_table, pager, table_heading
-from leerid_app.state.bulk import ACTIVATE, RENEW, RESULT, BulkRowView, BulkState
+from leerid_app.state.bulk import ACTIVATE, FIX, RENEW, RESULT, BulkRowView, BulkState
 
 S = BulkState
 
@@ -31,7 +31,7 @@ def _planned_row(row: BulkRowView) -> rx.Component:
 
 def planned_table() -> rx.Component:
     """LEERLINGEN ZONDER E-MAILADRES (renewal) or the pupils without LeerID (activation)."""
-    title = rx.cond(S.mode == RENEW, texts.WITHOUT_EMAIL, texts.TO_ACTIVATE)
+    title = rx.match(S.mode, (RENEW, texts.WITHOUT_EMAIL), (FIX, texts.TO_FIX), texts.TO_ACTIVATE)
     return rx.card(
         rx.vstack(
             table_heading(title, S.planned_total, id="planned-total"),
@@ -159,6 +159,14 @@ def result_view() -> rx.Component:
             id="result-heading",
         ),
         rx.unordered_list(rx.foreach(S.result_lines, rx.list_item)),
+        rx.el.label(
+            rx.hstack(
+                rx.checkbox(checked=S.large_slips, on_change=S.set_large_slips),
+                rx.text(texts.LARGE_SLIPS),
+                spacing="2",
+                align="center",
+            ),
+        ),
         rx.hstack(
             rx.button(rx.icon("file-text"), texts.DOWNLOAD_PDF, on_click=S.download_pdf),
             rx.button(
@@ -171,7 +179,12 @@ def result_view() -> rx.Component:
         rx.card(
             rx.vstack(
                 table_heading(
-                    rx.cond(S.mode == RENEW, texts.RESULT_TABLE, texts.RESULT_TABLE_ACTIVATED),
+                    rx.match(
+                        S.mode,
+                        (RENEW, texts.RESULT_TABLE),
+                        (FIX, texts.RESULT_TABLE_FIXED),
+                        texts.RESULT_TABLE_ACTIVATED,
+                    ),
                     S.result_total,
                 ),
                 data_table(
@@ -201,7 +214,12 @@ def bulk_page() -> rx.Component:
     """Both bulk actions share this page; the route decides the mode."""
     return page_frame(
         rx.heading(
-            rx.cond(S.mode == ACTIVATE, texts.BULK_ACTIVATE_HEADING, texts.BULK_RENEW_HEADING),
+            rx.match(
+                S.mode,
+                (ACTIVATE, texts.BULK_ACTIVATE_HEADING),
+                (FIX, texts.BULK_FIX_HEADING),
+                texts.BULK_RENEW_HEADING,
+            ),
             size="6",
         ),
         error_callout(S.error),

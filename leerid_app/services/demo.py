@@ -19,8 +19,9 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import auth, passwords, usernames
+from leerid_app.services import audit, auth, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
+from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.clock import school_year_end, school_year_start
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
@@ -34,6 +35,7 @@ DEMO_ADMINS = (
     ("beheerder.b", "Demo Beheerder B", (SECOND_SCHOOL,)),
 )
 SEED = 2023
+LOGIN_HISTORY_DAYS = 30
 
 PRIMARY_GROUPS = tuple(f"{n} leerjaar" for n in ("1ste", "2de", "3de", "4de", "5de", "6de"))
 SECONDARY_GROUPS = (
@@ -317,6 +319,7 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
         now - timedelta(hours=1),
     )
     handed_out: set[str] = set()
+    logins: list[tuple[int, datetime, datetime]] = []
     for planned, password_hash in zip(with_account, hashes, strict=True):
         rng = builder.rng
         assert planned.account_type is not None
@@ -354,7 +357,46 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
                 password_changed_at=created,
             )
         )
+        if last_login is not None:
+            assert planned.pupil.id is not None
+            logins.append((planned.pupil.id, created, last_login))
+    _seed_login_events(session, builder, logins, now)
     session.flush()
+
+
+def _seed_login_events(
+    session: Session,
+    builder: _DemoBuilder,
+    logins: list[tuple[int, datetime, datetime]],
+    now: datetime,
+) -> None:
+    """The Leerlingloket's login events of the last 30 days, ending at each ``last_login_at``.
+
+    Pupils log in on some school days during lessons; a separate random generator keeps the
+    rest of the demo the same as before.
+    """
+    rng = random.Random(SEED * 31 + (builder.school.id or 0))
+    window_start = now - timedelta(days=LOGIN_HISTORY_DAYS)
+    for pupil_id, created, last_login in logins:
+        if last_login < window_start:
+            continue
+        moments = [last_login]
+        day = max(created, window_start).date()
+        while day < last_login.date():
+            if day.weekday() < 5 and rng.random() < 0.35:
+                lesson = time(rng.randint(7, 13), rng.randint(0, 59), tzinfo=UTC)
+                moments.append(datetime.combine(day, lesson))
+            day += timedelta(days=1)
+        for moment in moments:
+            audit.record_event(
+                session,
+                action=AuditAction.PUPIL_LOGIN,
+                actor_administrator_id=None,
+                actor_username=PUPIL_ACTOR,
+                school_id=builder.school.id,
+                pupil_id=pupil_id,
+                now=moment,
+            )
 
 
 def _build_demo_school(session: Session, today: date) -> tuple[School, _DemoBuilder]:

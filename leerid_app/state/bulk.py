@@ -12,22 +12,27 @@ from sqlmodel import Session
 
 from leerid_app import routes, texts
 from leerid_app.models import AccountType
-from leerid_app.services import audit, bulk
+from leerid_app.services import audit, bulk, readiness
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.auth import AdminContext
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
+from leerid_app.services.clock import school_today
 from leerid_app.services.credentials import IssuedCredential
+from leerid_app.services.dates import dutch_date
 from leerid_app.services.errors import DomainError
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
-from leerid_app.services.exports.slips_pdf import build_slips_pdf
+from leerid_app.services.exports.slips_pdf import LARGE, STANDARD, build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
+from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.readiness import ReadinessState
 
 RENEW, ACTIVATE = "renew", "activate"
+FIX = "fix"  # Klaar voor de toets?: activations and renewals in one run
 PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
 SKIPPED_NAMES_SHOWN = 20
@@ -101,6 +106,7 @@ class BulkState(AuthState):
     progress_done: int = 0
     progress_total: int = 0
     error: str = ""
+    large_slips: bool = False
 
     # The plan and the result stay on the server; the browser gets one page at a time.
     _planned: list[PlannedPassword] = []
@@ -167,10 +173,25 @@ class BulkState(AuthState):
         self._clear()
         self.mode = mode
         selection = (await self.get_state(PupilListState)).selected_ids()
+        try:
+            scope = (await self.get_state(ReadinessState)).fix_scope() if mode == FIX else None
+        except DomainError as error:
+            self.error = error.message
+            return None
 
         def plan(session: Session, context: AdminContext):
             self._apply_context(context)
             self._school_id = context.school_id
+            if scope is not None:
+                targets = readiness.fix_targets(
+                    session, school_id=context.school_id, scope=scope, today=school_today()
+                )
+                return bulk.plan_fix(
+                    session,
+                    school_id=context.school_id,
+                    activate_ids=targets.activate,
+                    renew_ids=targets.renew,
+                )
             if mode == RENEW:
                 return bulk.plan_renewal(session, school_id=context.school_id, pupil_ids=selection)
             return bulk.plan_activation(session, school_id=context.school_id, pupil_ids=selection)
@@ -182,7 +203,9 @@ class BulkState(AuthState):
         except DomainError as error:
             self.error = error.message
             return None
-        if mode == RENEW:
+        if mode == FIX:
+            self._planned, skipped = result.planned, []
+        elif mode == RENEW:
             self._planned = result.renewable
             self._email_linked = result.email_linked
             skipped = result.without_account
@@ -200,7 +223,9 @@ class BulkState(AuthState):
             self.skipped_message = template.format(names=names)
         self._show_planned(1)
         self._show_linked(1)
-        if not selection:
+        if mode == FIX and not self._planned:
+            self.error = texts.READINESS_NOTHING_TO_FIX
+        elif mode != FIX and not selection:
             self.error = texts.NOTHING_SELECTED
         return None
 
@@ -213,6 +238,16 @@ class BulkState(AuthState):
     async def prepare_activation(self) -> rx.event.EventSpec | None:
         """on_load of the activation page: the selected pupils without a LeerID."""
         return await self._prepare(ACTIVATE)
+
+    @rx.event
+    async def prepare_fix(self) -> rx.event.EventSpec | None:
+        """on_load of `Bulk: klaarzetten voor de toets`: activations and renewals together."""
+        return await self._prepare(FIX)
+
+    @rx.event
+    def set_large_slips(self, checked: bool) -> None:
+        """The dyslexia-friendly layout for the PDF download."""
+        self.large_slips = checked is True
 
     @rx.event
     def toggle_included(self, pupil_id: int, checked: bool) -> None:
@@ -302,7 +337,8 @@ class BulkState(AuthState):
             self._show_result(1)
             self.phase = RESULT
             self.running = False
-            (await self.get_state(PupilListState)).forget_selection()
+            if mode != FIX:
+                (await self.get_state(PupilListState)).forget_selection()
 
     async def _hash_and_store(
         self,
@@ -317,7 +353,7 @@ class BulkState(AuthState):
         hashes = await bulk.hash_passwords(
             [item.password for item in items], hashing=get_password_hashing(), on_progress=report
         )
-        save = bulk.save_renewal if mode == RENEW else bulk.save_activation
+        save = {RENEW: bulk.save_renewal, ACTIVATE: bulk.save_activation, FIX: bulk.save_fix}[mode]
 
         def store(session: Session, context: AdminContext) -> list[IssuedCredential]:
             _same_school(school_id)(session, context)
@@ -366,9 +402,19 @@ class BulkState(AuthState):
     @rx.event
     async def download_pdf(self) -> rx.event.EventSpec | None:
         """The slips of the result, built in memory; audited."""
+        layout = LARGE if self.large_slips else STANDARD
+        portal_url = get_settings().portal_base_url
+        printed_on = dutch_date(school_today())
         return await self._download(
             AuditAction.SLIPS_DOWNLOADED,
-            lambda issued, school_name: build_slips_pdf(issued, school_name=school_name),
+            lambda issued, school_name: build_slips_pdf(
+                issued,
+                school_name=school_name,
+                layout=layout,
+                group_covers=True,
+                portal_url=portal_url,
+                printed_on=printed_on,
+            ),
         )
 
     @rx.event
@@ -381,8 +427,10 @@ class BulkState(AuthState):
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:
     """The result heading and what the new passwords mean per account type (the manual's text)."""
-    heading = texts.RESULT_RENEWED if mode == RENEW else texts.RESULT_ACTIVATED
-    kind = texts.KIND_EXISTING if mode == RENEW else texts.KIND_NEW
+    heading = {RENEW: texts.RESULT_RENEWED, ACTIVATE: texts.RESULT_ACTIVATED}.get(
+        mode, texts.RESULT_FIXED
+    )
+    kind = {RENEW: texts.KIND_EXISTING, ACTIVATE: texts.KIND_NEW}.get(mode, texts.KIND_FIXED)
     basic = sum(credential.account_type is AccountType.BASIS for credential in issued)
     advanced = len(issued) - basic
     lines = [

@@ -11,7 +11,13 @@ from leerid_app import routes, texts
 from leerid_app.models import AccountType
 from leerid_app.services import pupils
 from leerid_app.services.auth import AdminContext
-from leerid_app.services.pupils import AccountStatus, PupilFilter, PupilRow, SortField
+from leerid_app.services.pupils import (
+    AccountStatus,
+    Attention,
+    PupilFilter,
+    PupilRow,
+    SortField,
+)
 from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn
@@ -19,6 +25,7 @@ from leerid_app.state.guard import NotLoggedIn
 ALL = "alle"  # Radix selects cannot hold an empty value
 STATUS_OPTIONS = [status.value for status in AccountStatus]
 TYPE_OPTIONS = {"Basis": AccountType.BASIS, "Gevorderd": AccountType.GEVORDERD}
+ATTENTION_OPTIONS = [attention.value for attention in Attention]
 
 
 class PupilListState(AuthState):
@@ -28,6 +35,7 @@ class PupilListState(AuthState):
     group: str = ALL
     status: str = ALL
     account_type: str = ALL
+    attention: str = ALL
     sort_field: str = SortField.NAAM.value
     sort_descending: bool = False
     page: int = 1
@@ -50,6 +58,7 @@ class PupilListState(AuthState):
             administrative_group="" if self.group == ALL else self.group,
             status=AccountStatus(self.status) if self.status in STATUS_OPTIONS else None,
             account_type=TYPE_OPTIONS.get(self.account_type),
+            attention=Attention(self.attention) if self.attention in ATTENTION_OPTIONS else None,
         )
 
     def _query(self, session: Session, context: AdminContext) -> None:
@@ -86,9 +95,32 @@ class PupilListState(AuthState):
     def _refresh(self) -> rx.event.EventSpec | None:
         return self._show(self._query)
 
+    def _apply_link(self) -> None:
+        """A link from the Overzicht (``?groep=…&status=…&aandacht=…``) sets exactly its filters."""
+        params = self.router.url.query_parameters
+        keys = (routes.LIST_GROUP_PARAM, routes.LIST_STATUS_PARAM, routes.LIST_ATTENTION_PARAM)
+        if not any(key in params for key in keys):
+            return
+        group = params.get(routes.LIST_GROUP_PARAM, "")
+        status = params.get(routes.LIST_STATUS_PARAM, "")
+        attention = params.get(routes.LIST_ATTENTION_PARAM, "")
+        # The group is checked against the school's groups by the query.
+        self.group = group[:120] if group else ALL
+        self.status = status if status in STATUS_OPTIONS else ALL
+        self.attention = attention if attention in ATTENTION_OPTIONS else ALL
+        self.search, self.account_type, self.page = "", ALL, 1
+
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        """on_load of the start page."""
+        """on_load of the start page; a link from the Overzicht brings its filters."""
+        self._apply_link()
+        return self._refresh()
+
+    @rx.event
+    def set_attention(self, value: str) -> rx.event.EventSpec | None:
+        """Filter on Nog niet aangemeld / Moet wachtwoord kiezen / … / E-mail gekoppeld."""
+        self.attention = value if isinstance(value, str) and value in ATTENTION_OPTIONS else ALL
+        self.page = 1
         return self._refresh()
 
     @rx.event

@@ -30,6 +30,7 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth
 from leerid_app.services.accounts import account_type_for, add_months, mask_email
+from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.demo import (
     DEMO_ADMIN_PASSWORD,
     DEMO_SCHOOL,
@@ -39,6 +40,7 @@ from leerid_app.services.demo import (
     seed_demo,
 )
 from leerid_app.services.pupils import AccountStatus, PupilFilter, count_pupils
+from leerid_app.services.readiness import LoginSource, logins_per_day
 
 TODAY = date(2026, 11, 29)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -450,3 +452,27 @@ def test_seeding_on_the_first_day_of_the_school_year(engine, today) -> None:
             today=today,
         )
         assert actief > 100
+
+
+def test_the_demo_has_pupil_logins_of_the_last_30_days_for_the_overzicht(db) -> None:
+    demo = school_id(db, DEMO_SCHOOL)
+    chart = logins_per_day(db, school_id=demo, today=TODAY)
+    assert chart.source is LoginSource.AUDIT
+    assert chart.total > 50
+    assert sum(1 for _day, count in chart.days if count) >= 10
+    # Every pupil's latest login event is their Laatste aanmelding.
+    latest = db.exec(
+        select(AuditEvent.pupil_id, func.max(AuditEvent.occurred_at))
+        .where(AuditEvent.action == AuditAction.PUPIL_LOGIN.value)
+        .group_by(AuditEvent.pupil_id)
+    ).all()
+    assert latest
+    for pupil_id, moment in latest:
+        account = db.exec(select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)).one()
+        assert as_utc(moment) == as_utc(account.last_login_at)
+    actors = db.exec(
+        select(AuditEvent.actor_username)
+        .where(AuditEvent.action == AuditAction.PUPIL_LOGIN.value)
+        .distinct()
+    ).all()
+    assert actors == [PUPIL_ACTOR]
