@@ -8,6 +8,19 @@ import reflex as rx
 
 from leerid_app import texts
 
+# Read by screen readers, not shown (the section heading above says the same).
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "padding": "0",
+    "margin": "-1px",
+    "overflow": "hidden",
+    "clip": "rect(0, 0, 0, 0)",
+    "white_space": "nowrap",
+    "border": "0",
+}
+
 
 def page_heading(text: str) -> rx.Component:
     """The page's one h1, which focus lands on after navigation."""
@@ -33,9 +46,10 @@ def named_table(
 ) -> rx.Component:
     """A full-width table whose accessible name is ``name``."""
     return rx.table.root(
+        # Radix puts props on a wrapper div; a caption names the <table> itself.
+        rx.el.caption(name, style=VISUALLY_HIDDEN),
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(header) for header in headers])),
         rx.table.body(rx.foreach(rows, render_row)),
-        aria_label=name,
         width="100%",
         variant="surface",
         **props,

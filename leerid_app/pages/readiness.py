@@ -15,7 +15,6 @@ from leerid_app.components.report_parts import (
 )
 from leerid_app.components.tables import pager
 from leerid_app.state.readiness import (
-    ChartPoint,
     OverviewCell,
     OverviewRowView,
     OverviewState,
@@ -52,8 +51,8 @@ def overview_table() -> rx.Component:
     )
 
 
-def _chart_row(point: ChartPoint) -> rx.Component:
-    return rx.table.row(rx.table.row_header_cell(point.day), rx.table.cell(point.logins))
+def _chart_row(point: rx.Var[dict]) -> rx.Component:
+    return rx.table.row(rx.table.row_header_cell(point["day"]), rx.table.cell(point["logins"]))
 
 
 def login_chart() -> rx.Component:

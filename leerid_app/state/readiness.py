@@ -37,14 +37,6 @@ class OverviewRowView:
     cells: list[OverviewCell]
 
 
-@dataclasses.dataclass
-class ChartPoint:
-    """One day of the login chart."""
-
-    day: str
-    logins: int
-
-
 def _cells(group: str, counts: dict[Column, int]) -> list[OverviewCell]:
     shown_group = group or texts.OVERVIEW_ALL_GROUPS
     cells = []
@@ -66,7 +58,8 @@ class OverviewState(AuthState):
     """The Overzicht's table and chart, read fresh on every visit."""
 
     rows: list[OverviewRowView] = []
-    chart: list[ChartPoint] = []
+    # Recharts takes plain dicts: {"day": "3 dec.", "logins": 12}.
+    chart: list[dict[str, str | int]] = []
     chart_total: int = 0
     chart_from_last_login: bool = False
 
@@ -83,7 +76,7 @@ class OverviewState(AuthState):
         ]
         chart = readiness.logins_per_day(session, school_id=context.school_id, today=today)
         self.chart = [
-            ChartPoint(format_date(day, format="d MMM", locale=LOCALE), count)
+            {"day": format_date(day, format="d MMM", locale=LOCALE), "logins": count}
             for day, count in chart.days
         ]
         self.chart_total = chart.total
