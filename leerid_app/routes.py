@@ -31,10 +31,13 @@ LEAVERS = "/wie-wordt-inactief"
 LIST_GROUP_PARAM = "groep"
 LIST_STATUS_PARAM = "status"
 LIST_ATTENTION_PARAM = "aandacht"
+LIST_LINK_MARKER = "filter"
 
 
 def pupils_filtered(*, group: str = "", status: str = "", attention: str = "") -> str:
-    """The pupil list with exactly these filters (empty ones mean `Alle`, and are sent too, so
-    the list drops whatever filter it had before)."""
+    """The pupil list with exactly these filters; the marker makes the list drop whatever
+    filters it had before, also when every filter here is `Alle` (and so left out)."""
     params = {LIST_GROUP_PARAM: group, LIST_STATUS_PARAM: status, LIST_ATTENTION_PARAM: attention}
-    return f"{PUPILS}?{urlencode(params)}"
+    return (
+        f"{PUPILS}?{urlencode({LIST_LINK_MARKER: '1', **{k: v for k, v in params.items() if v}})}"
+    )

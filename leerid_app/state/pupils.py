@@ -96,10 +96,10 @@ class PupilListState(AuthState):
         return self._show(self._query)
 
     def _apply_link(self) -> None:
-        """A link from the Overzicht (``?groep=…&status=…&aandacht=…``) sets exactly its filters."""
+        """A link from the Overzicht (``?filter=1&groep=…&status=…&aandacht=…``) sets exactly its
+        filters; any left out is `Alle`."""
         params = self.router.url.query_parameters
-        keys = (routes.LIST_GROUP_PARAM, routes.LIST_STATUS_PARAM, routes.LIST_ATTENTION_PARAM)
-        if not any(key in params for key in keys):
+        if routes.LIST_LINK_MARKER not in params:
             return
         group = params.get(routes.LIST_GROUP_PARAM, "")
         status = params.get(routes.LIST_STATUS_PARAM, "")

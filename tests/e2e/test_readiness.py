@@ -245,6 +245,7 @@ def test_overzicht_chart_renders_the_last_30_days(admin_page: Page) -> None:
     total = page.locator("#chart-total")
     expect(total).to_have_text(re.compile(r"^Aanmeldingen in de laatste 30 dagen: [1-9]\d*$"))
     expect(page.locator("#login-chart .recharts-bar-rectangle").first).to_be_visible()
+    page.locator("summary", has_text="Aanmeldingen per dag").click()  # the chart as a table
     day_rows = page.get_by_role("table", name="Aanmeldingen per dag").locator("tbody tr")
     expect(day_rows).to_have_count(30)
     shown = sum(int(n) for n in day_rows.locator("td").all_inner_texts())
