@@ -229,6 +229,7 @@ REASON_LABELS = {
     "inactive": "Inactief (einde inschrijving)",
     "email_linked": "E-mail gekoppeld: kan zelf het wachtwoord herstellen",
     "deadline_passed": "Termijn om wachtwoord te kiezen verstreken",
+    "recently_issued": "Nog niet aangemeld met het wachtwoord van de laatste 14 dagen",
     "never_logged_in": "Nog niet aangemeld",
 }
 FIX_LABELS = {

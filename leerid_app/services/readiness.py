@@ -35,6 +35,9 @@ class Reason(enum.StrEnum):
     INACTIVE = "inactive"
     EMAIL_LINKED = "email_linked"
     DEADLINE_PASSED = "deadline_passed"
+    # Not logged in yet, but a password was issued lately: a slip is on its way. Renewing
+    # again would void the slip just printed, so the fix leaves these alone.
+    RECENTLY_ISSUED = "recently_issued"
     NEVER_LOGGED_IN = "never_logged_in"
 
 
@@ -53,8 +56,16 @@ FIX_FOR: dict[Reason, Fix] = {
     Reason.INACTIVE: Fix.NONE,
     Reason.EMAIL_LINKED: Fix.NONE,
     Reason.DEADLINE_PASSED: Fix.RENEW,
+    Reason.RECENTLY_ISSUED: Fix.NONE,
     Reason.NEVER_LOGGED_IN: Fix.RENEW,
 }
+RECENT_PASSWORD_DAYS = 14
+
+
+def fresh_since(today: date) -> datetime:
+    """The moment from which an issued password counts as fresh (start of a Brussels day)."""
+    first = today - timedelta(days=RECENT_PASSWORD_DAYS)
+    return datetime.combine(first, time.min, tzinfo=SCHOOL_TIMEZONE).astimezone(UTC)
 
 
 def reason_expression(today: date) -> ColumnElement[str | None]:
@@ -64,6 +75,13 @@ def reason_expression(today: date) -> ColumnElement[str | None]:
         (Pupil.enrollment_end < today, Reason.INACTIVE.value),
         (attention_condition(Attention.EMAIL_LINKED, today), Reason.EMAIL_LINKED.value),
         (attention_condition(Attention.DEADLINE_PASSED, today), Reason.DEADLINE_PASSED.value),
+        (
+            and_(
+                attention_condition(Attention.NOT_LOGGED_IN, today),
+                LeerIDAccount.password_changed_at >= fresh_since(today),
+            ),
+            Reason.RECENTLY_ISSUED.value,
+        ),
         (attention_condition(Attention.NOT_LOGGED_IN, today), Reason.NEVER_LOGGED_IN.value),
         else_=None,
     )

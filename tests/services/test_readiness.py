@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from leerid_app.models import EducationLevel, PasswordType, Pupil
+from leerid_app.models import EducationLevel, LeerIDAccount, PasswordType, Pupil
 from leerid_app.services import audit, bulk
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
@@ -23,6 +23,7 @@ from leerid_app.services.readiness import (
     Scope,
     check_readiness,
     fix_targets,
+    fresh_since,
     group_overview,
     logins_per_day,
 )
@@ -67,6 +68,7 @@ def school_with_every_reason(session: Session):
         Reason.NEVER_LOGGED_IN: _pupil(session, school, "1006"),
         "deadline_today": _pupil(session, school, "1007", level=EducationLevel.SECUNDAIR),
         "other_group": _pupil(session, school, "1008", group=OTHER),
+        Reason.RECENTLY_ISSUED: _pupil(session, school, "1009"),
     }
     _account(session, pupils["ready"])
     _account(session, pupils[Reason.INACTIVE])
@@ -82,6 +84,13 @@ def school_with_every_reason(session: Session):
     # On the deadline day itself the pupil may still postpone: not yet a reason.
     _account(session, pupils["deadline_today"], password_change_deadline=TODAY, **must_change)
     _account(session, pupils["other_group"], logged_in=False)
+    # A slip printed three days ago: not yet used, and not to be voided by a second fix.
+    _account(
+        session,
+        pupils[Reason.RECENTLY_ISSUED],
+        logged_in=False,
+        password_changed_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+    )
     other_school = add_school(session, "School B")
     _account(session, _pupil(session, other_school, "1001"), logged_in=False)
     session.commit()
@@ -95,7 +104,7 @@ def test_every_reason_is_found_once_in_the_order_they_are_decided(
     report = check_readiness(
         session, school_id=school.id, scope=Scope.of(groups=[GROUP]), today=TODAY
     )
-    assert report.total == 7
+    assert report.total == 8
     assert report.counts == {reason: 1 for reason in Reason}
     assert report.ready == 2  # the ready pupil and the one whose deadline is today
     found = {row.pupil_id: row.reason for row in report.rows}
@@ -125,6 +134,25 @@ def test_31_august_is_the_last_active_day(session: Session, school_with_every_re
     after = check_readiness(session, school_id=school.id, scope=scope, today=end + timedelta(1))
     assert on_the_day.counts == {}
     assert after.counts == {Reason.INACTIVE: 1}
+
+
+def test_a_password_counts_as_fresh_for_14_brussels_days(
+    session: Session, school_with_every_reason
+) -> None:
+    school, pupils = school_with_every_reason
+    pupil = pupils[Reason.RECENTLY_ISSUED]
+    scope = Scope.of(pupil_ids=[pupil.id])
+    account = session.exec(select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil.id)).one()
+    # Issued at 00:00 Brussels time (23:00 UTC the day before, in winter), 14 days ago: fresh.
+    account.password_changed_at = fresh_since(TODAY)
+    assert fresh_since(TODAY) == datetime(2026, 11, 18, 23, 0, tzinfo=UTC)
+    session.commit()
+    report = check_readiness(session, school_id=school.id, scope=scope, today=TODAY)
+    assert report.counts == {Reason.RECENTLY_ISSUED: 1}
+    account.password_changed_at = fresh_since(TODAY) - timedelta(seconds=1)
+    session.commit()
+    report = check_readiness(session, school_id=school.id, scope=scope, today=TODAY)
+    assert report.counts == {Reason.NEVER_LOGGED_IN: 1}
 
 
 def test_brussels_day_not_utc_day() -> None:
@@ -173,13 +201,14 @@ def test_overview_counts_match_the_list_filters_they_link_to(
     rows = group_overview(session, school_id=school.id, today=TODAY)
     assert [row.administrative_group for row in rows] == [OTHER, GROUP, ""]
     sixth = rows[1].counts
-    assert sixth[Column.PUPILS] == 7
+    assert sixth[Column.PUPILS] == 8
     assert sixth[Column.NO_ACCOUNT] == 1 and sixth[Column.INACTIVE] == 1
-    assert sixth[Column.ACTIVE] == 5
-    assert sixth[Column.NOT_LOGGED_IN] == 2  # the e-mail-linked and the never-logged-in one
+    assert sixth[Column.ACTIVE] == 6
+    # The e-mail-linked one, the never-logged-in one and the one with a fresh password.
+    assert sixth[Column.NOT_LOGGED_IN] == 3
     assert sixth[Column.MUST_CHOOSE] == 2 and sixth[Column.DEADLINE_PASSED] == 1
     assert sixth[Column.EMAIL_LINKED] == 1
-    assert rows[-1].counts[Column.PUPILS] == 8
+    assert rows[-1].counts[Column.PUPILS] == 9
     for row in rows:
         for column, (status, attention) in COLUMN_FILTERS.items():
             filters = PupilFilter(
@@ -199,7 +228,7 @@ def test_attention_filters_on_the_list(session: Session, school_with_every_reaso
 
     assert count(attention=Attention.EMAIL_LINKED) == 1
     assert count(attention=Attention.DEADLINE_PASSED) == 1
-    assert count(attention=Attention.NOT_LOGGED_IN, status=AccountStatus.ACTIEF) == 3
+    assert count(attention=Attention.NOT_LOGGED_IN, status=AccountStatus.ACTIEF) == 4
 
 
 def _login(session: Session, school_id: int, pupil_id: int, at: datetime) -> None:
