@@ -63,6 +63,7 @@ bench: setup
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
 	$(PY) -m benchmarks.bench_exports
+	$(PY) -m benchmarks.bench_readiness
 
 clean:
 	rm -rf .web .states

@@ -1,4 +1,4 @@
-"""pupil insz
+"""pupil insz and audit index for pupil logins per day
 
 Revision ID: 7c3e0a915d42
 Revises: 23802406e49e
@@ -21,9 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table('pupil', schema=None) as batch_op:
         batch_op.add_column(sa.Column('insz', sqlmodel.sql.sqltypes.AutoString(length=11), nullable=True))
         batch_op.create_index('ix_pupil_school_insz', ['school_id', 'insz'], unique=False)
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_school_action_time', ['school_id', 'action', 'occurred_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_school_action_time')
     with op.batch_alter_table('pupil', schema=None) as batch_op:
         batch_op.drop_index('ix_pupil_school_insz')
         batch_op.drop_column('insz')
