@@ -43,6 +43,7 @@ def header() -> rx.Component:
             rx.button(texts.LOG_OUT, variant="soft", on_click=AuthState.log_out),
             align="center",
             spacing="4",
+            wrap="wrap",  # six page links: on a phone they go to the next line
             width="100%",
             max_width="1200px",
             margin_x="auto",

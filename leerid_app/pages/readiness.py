@@ -115,6 +115,7 @@ def _group_choice(group: rx.Var[str]) -> rx.Component:
             spacing="2",
             align="center",
         ),
+        margin_right="1.5em",
     )
 
 
