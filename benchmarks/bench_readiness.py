@@ -62,8 +62,11 @@ def add_login_events(engine: Engine, school_ids: Sequence[int], today: date, see
     with engine.begin() as connection:
         for offset in range(0, len(rows), 10_000):
             connection.execute(insert(AuditEvent.__table__), rows[offset : offset + 10_000])
+    # As autovacuum would on a live server: PostgreSQL answers from the index alone only for
+    # pages its visibility map marks all-visible.
+    maintenance = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql(maintenance)
     return len(rows)
 
 
