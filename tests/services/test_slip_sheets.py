@@ -12,7 +12,14 @@ from pypdf import PdfReader
 
 from leerid_app.models import AccountType
 from leerid_app.services.credentials import IssuedCredential
-from leerid_app.services.exports.slips_pdf import LARGE, build_slips_pdf, login_url, slip_names
+from leerid_app.services.exports.slips_pdf import (
+    LARGE,
+    PAGE_MARGIN,
+    STANDARD,
+    build_slips_pdf,
+    login_url,
+    slip_names,
+)
 
 SCHOOL = "BRUSSEL-STAD - TEST School 2"
 PORTAL = "http://localhost:3000/leerlingloket"
@@ -104,3 +111,28 @@ def test_the_large_layout_puts_four_slips_on_a_page_in_bigger_type() -> None:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         sizes = {round(char["size"]) for char in document.pages[0].chars}
     assert max(sizes) >= 20
+
+
+def test_nothing_crosses_a_cut_line_in_either_layout() -> None:
+    pupils = [
+        credential(1, "6de leerjaar", "Pieter-Alexander", "Bogaert", "pieter-alexander.bogaert"),
+        credential(2, "6de leerjaar", "Lucas", "Peeters"),
+        credential(3, "6de leerjaar", "Lucas", "Peeters"),
+        credential(4, "6de leerjaar", "Zoë", "Öztürk"),
+    ]
+    for layout in (STANDARD, LARGE):
+        pdf = build_slips_pdf(pupils, school_name=SCHOOL, layout=layout, portal_url=PORTAL)
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            page = document.pages[0]
+            top_margin = float(page.height) - PAGE_MARGIN - layout.rows * layout.slip_height
+            cuts_y = [PAGE_MARGIN + row * layout.slip_height for row in range(layout.rows + 1)]
+            cuts_x = [PAGE_MARGIN + col * layout.slip_width for col in range(layout.columns + 1)]
+            boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars]
+            boxes += [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
+            assert len(page.images) == len(pupils)
+            for x0, top, x1, bottom in boxes:
+                if bottom < PAGE_MARGIN:  # the page header, in the margin
+                    continue
+                assert not any(top < cut < bottom for cut in cuts_y), (layout, top, bottom)
+                assert not any(x0 < cut < x1 for cut in cuts_x), (layout, x0, x1)
+            assert top_margin >= 0

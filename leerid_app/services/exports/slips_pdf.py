@@ -39,6 +39,8 @@ PORTAL_USERNAME_PARAMETER = "gebruikersnaam"
 # reader decodes any mask.
 QR_MASK = 0
 QR_CACHE_SIZE = 10_000
+# Smaller codes are hard for a phone camera to read from paper.
+QR_MIN_SIZE = 15 * mm
 
 COLUMNS = 2
 ROWS = 4
@@ -85,8 +87,9 @@ class SlipLayout:
     value_wrapped_min_size: float
     warning_size: float
     warning_leading: float
-    gap: float  # white space between the blocks of a slip, in points
+    gap: float  # factor on the white space between the blocks of a slip
     qr_size: float
+    qr_above_warning: bool = False
 
     @property
     def per_page(self) -> int:
@@ -144,8 +147,9 @@ LARGE = SlipLayout(
     value_wrapped_min_size=9.0,
     warning_size=12.0,
     warning_leading=17.0,
-    gap=2.0,
-    qr_size=32 * mm,
+    gap=1.3,
+    qr_size=30 * mm,
+    qr_above_warning=True,
 )
 COVER_TITLE_SIZE = 28.0
 COVER_LINE_SIZE = 14.0
@@ -410,10 +414,23 @@ class _SlipWriter:
         # The warning sits at the foot of the slip, or just below the login if that ran long;
         # with a QR code, to its left.
         warning_lines = self.warning_lines
+        qr_x = cell_x + lay.slip_width - lay.pad_x
         if login_url:
-            warning_lines = self.warning_lines_beside_qr
-            qr_y = min(cell_y + lay.pad_bottom, y - 10 - lay.qr_size)
-            self._qr(login_url, cell_x + lay.slip_width - lay.pad_x - lay.qr_size, qr_y)
+            # Between the login and a full-width warning if there is room for a code of at
+            # least QR_MIN_SIZE (the large layout), else beside a narrower warning.
+            warning_top = (
+                cell_y
+                + lay.pad_bottom
+                + (len(self.warning_lines) - 1) * lay.warning_leading
+                + lay.warning_size
+            )
+            room = min(lay.qr_size, (y - lay.value_size * 0.4 - 3 * mm) - (warning_top + 3 * mm))
+            if lay.qr_above_warning and room >= QR_MIN_SIZE:
+                self._qr(login_url, qr_x - room, warning_top + 3 * mm, room)
+            else:
+                warning_lines = self.warning_lines_beside_qr
+                qr_y = min(cell_y + lay.pad_bottom, y - 10 - lay.qr_size)
+                self._qr(login_url, qr_x - lay.qr_size, qr_y, lay.qr_size)
         footer = cell_y + lay.pad_bottom + (len(warning_lines) - 1) * lay.warning_leading
         y = min(footer, y - 10 - lay.warning_leading)
         c.setFont(regular.name, lay.warning_size)
@@ -421,9 +438,8 @@ class _SlipWriter:
             c.drawString(x, y, line)
             y -= lay.warning_leading
 
-    def _qr(self, data: str, x: float, y: float) -> None:
-        """A QR code of ``data`` with its bottom-left corner at (x, y)."""
-        size = self.layout.qr_size
+    def _qr(self, data: str, x: float, y: float, size: float) -> None:
+        """A QR code of ``data``, ``size`` square, with its bottom-left corner at (x, y)."""
         self.canvas.drawImage(_qr_image(data), x, y, size, size)
 
     def _value_line(self, x: float, y: float, label: str, value: str) -> float:
