@@ -331,10 +331,11 @@ class LoginChart:
         return sum(count for _day, count in self.days)
 
 
-def _hour_bucket(session: Session, column) -> ColumnElement[str]:
-    """``YYYY-MM-DD HH`` of a UTC timestamp: a few hundred groups instead of every row."""
+def _hour_bucket(session: Session, column) -> ColumnElement:
+    """The Brussels day (PostgreSQL) or the UTC ``YYYY-MM-DD HH`` (SQLite, which knows no time
+    zones) of a timestamp: a few dozen or hundred groups instead of every row."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+        return func.date(func.timezone(SCHOOL_TIMEZONE.key, column))
     return func.substr(column, 1, 13)  # SQLite stores UTC as ISO text
 
 
@@ -342,8 +343,11 @@ def _per_day(
     session: Session, statement: Select, bucket: ColumnElement[str], first: date, today: date
 ) -> list[tuple[date, int]]:
     per_day: Counter[date] = Counter()
-    for hour, count in session.execute(statement.group_by(bucket)):
-        moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    for bucket_value, count in session.execute(statement.group_by(bucket)):
+        if isinstance(bucket_value, date):
+            per_day[bucket_value] += count
+            continue
+        moment = datetime.strptime(bucket_value, "%Y-%m-%d %H").replace(tzinfo=UTC)
         per_day[local_time(moment).date()] += count
     return [
         (day, per_day.get(day, 0))
