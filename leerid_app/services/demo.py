@@ -305,6 +305,35 @@ def _hash_all(plain: list[str], hashing: PasswordHashing) -> list[str]:
         return list(pool.map(hashing.hash, plain))
 
 
+def demo_insz(born: date, sequence: int) -> str:
+    """A rijksregisternummer with a valid checksum (``2`` prefixed for births from 2000)."""
+    body = f"{born:%y%m%d}{sequence:03d}"
+    prefixed = ("2" if born.year >= 2000 else "") + body
+    return f"{body}{97 - int(prefixed) % 97:02d}"
+
+
+def _add_insz_and_findings(builder: _DemoBuilder) -> None:
+    """INSZ for every pupil with a birth date, and a few errors for the Gegevenscontrole:
+    an INSZ whose birth date differs, two pupils sharing an INSZ, a differing official name.
+
+    A separate random generator keeps the rest of the demo as it was.
+    """
+    rng = random.Random(SEED * 7 + (builder.school.id or 0))
+    dated = [p.pupil for p in builder.planned if p.pupil.birth_date is not None]
+    for pupil in dated:
+        assert pupil.birth_date is not None
+        pupil.insz = demo_insz(pupil.birth_date, rng.randint(1, 997))
+    manual = {m.stamnummer for m in MANUAL_PUPILS}
+    candidates = [p for p in dated if p.stamnummer not in manual]
+    if len(candidates) < 4:
+        return
+    wrong_birth, first, second, renamed = rng.sample(candidates, 4)
+    assert wrong_birth.birth_date is not None
+    wrong_birth.insz = demo_insz(wrong_birth.birth_date + timedelta(days=1), 401)
+    second.insz = first.insz
+    renamed.official_first_name = f"{renamed.first_name}-Maria"
+
+
 def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) -> None:
     session.add_all(planned.pupil for planned in builder.planned)
     session.flush()
@@ -465,9 +494,11 @@ def seed_demo(
     )
     second_builder.add_random(45, PRIMARY_GROUPS, EducationLevel.BASIS)
     second_builder.add_random(14, SECONDARY_GROUPS[:3], EducationLevel.SECUNDAIR)
+    _add_insz_and_findings(second_builder)
     _store(session, second_builder, hashing)
 
     _, builder = _build_demo_school(session, today)
+    _add_insz_and_findings(builder)
     _store(session, builder, hashing)
 
     for username, display_name, school_names in DEMO_ADMINS:

@@ -41,6 +41,7 @@ from leerid_app.services.demo import (
 )
 from leerid_app.services.pupils import AccountStatus, PupilFilter, count_pupils
 from leerid_app.services.readiness import LoginSource, logins_per_day
+from leerid_app.services.reports import DataIssueKind, data_check, insz_birth_date
 
 TODAY = date(2026, 11, 29)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -476,3 +477,26 @@ def test_the_demo_has_pupil_logins_of_the_last_30_days_for_the_overzicht(db) -> 
         .distinct()
     ).all()
     assert actors == [PUPIL_ACTOR]
+
+
+def test_the_gegevenscontrole_has_something_to_show_in_the_demo(db) -> None:
+    issues = data_check(db, school_id=school_id(db, DEMO_SCHOOL), today=TODAY)
+    kinds = {issue.kind for issue in issues}
+    assert kinds >= {
+        DataIssueKind.NAME_DIFFERS,
+        DataIssueKind.BIRTH_DATE_DIFFERS,
+        DataIssueKind.MISSING_OFFICIAL,
+        DataIssueKind.DUPLICATE_INSZ,
+    }
+    # Every other INSZ encodes the pupil's official birth date.
+    demo = school_id(db, DEMO_SCHOOL)
+    with_insz = db.exec(select(Pupil).where(Pupil.school_id == demo, Pupil.insz.is_not(None))).all()
+    assert len(with_insz) > 150
+    wrong = {
+        i.stamnummer
+        for i in issues
+        if i.kind in (DataIssueKind.BIRTH_DATE_DIFFERS, DataIssueKind.DUPLICATE_INSZ)
+    }
+    for pupil in with_insz:
+        if pupil.stamnummer not in wrong:
+            assert insz_birth_date(pupil.insz) == pupil.birth_date
