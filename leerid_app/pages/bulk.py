@@ -387,6 +387,7 @@ def result_view() -> rx.Component:
             S.result_total > 0,
             rx.checkbox(
                 texts.LARGE_SLIPS,
+                aria_label=texts.LARGE_SLIPS,
                 checked=S.large_slips,
                 on_change=S.set_large_slips,
                 id="large-slips",
