@@ -227,7 +227,15 @@ class PrehashStore:
         hashing: PasswordHashing,
         executor: ThreadPoolExecutor | None = None,
     ) -> str:
-        """Begin hashing a shown plan (in the running event loop); returns its random plan id."""
+        """Begin hashing a shown plan in the running event loop; returns its random plan id.
+
+        Called outside an event loop (a worker thread), it starts nothing and returns "":
+        the save then hashes everything, as without pre-hashing.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return ""
         now = time.monotonic()
         self._prune(now)
         plan_id = secrets.token_urlsafe(16)

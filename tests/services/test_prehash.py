@@ -225,3 +225,9 @@ def test_a_job_closed_under_a_save_still_gives_every_hash(pool, monkeypatch) -> 
         return await asyncio.wait_for(saving, 5)
 
     assert asyncio.run(run()) == [f"hash-pw{pupil_id}" for pupil_id in PLAN]
+
+
+def test_outside_an_event_loop_nothing_starts_and_the_save_hashes_everything(pool) -> None:
+    store = PrehashStore()
+    assert store.start(PLAN, hashing=CountingHashing(), executor=pool) == ""  # type: ignore[arg-type]
+    assert len(store) == 0 and store.get("") is None
