@@ -506,6 +506,7 @@ class BulkState(AuthState):
             if mode != FIX:  # a readiness fix came from groups, not from the list's selection
                 async with self:
                     (await self.get_state(PupilListState)).forget_selection()
+            yield BulkState.show_result
             # The clicked button is gone with the plan: take keyboard focus to the result.
             yield focus_when_shown(RESULT_HEADING_ID)
 
@@ -519,8 +520,21 @@ class BulkState(AuthState):
         self.renamed_message = renamed_summary(saved.renamed)
         self.pdf_downloaded = self.excel_downloaded = False
         self._result_pages = {}
-        self._show_result()
+        # The rows, with their passwords, come with show_result, which the browser asks for.
+        self.result_tables = []
+        self.result_total = len(issued)
         self.phase = RESULT
+
+    @rx.event
+    def show_result(self) -> None:
+        """The result's tables, sent for by the browser as soon as a run has ended.
+
+        A background run's own updates reach a tab whose websocket moved to another worker
+        meanwhile through Redis (pub/sub, pickled by Reflex, not sealed): they carry no
+        password. This event is answered by the worker that holds the tab's socket.
+        """
+        if self.phase == RESULT and not self.running:
+            self._show_result()
 
     @rx.event
     def finish(self, confirmed: bool = False) -> rx.event.EventSpec | None:

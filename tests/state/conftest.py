@@ -292,6 +292,11 @@ class StateTree:
             )
         finally:
             EventContext.reset(reset)
+        # As the browser does: events a handler sends back to the app's states are sent on.
+        for follow_up in [e for e in sent if e.name.startswith(f"{rx.State.get_full_name()}.")]:
+            path, _, name = follow_up.name.rpartition(".")
+            state = self.root.get_substate(path.split("."))
+            sent += await self._process(type(state).event_handlers[name], follow_up) or []
         return sent or None
 
 

@@ -143,3 +143,31 @@ def test_an_unsealed_pickle_is_not_loaded(tree: StateTree) -> None:
     fields = BaseState.__getstate__(auth)
     with pytest.raises(sealing.SealBroken):
         AuthState.__new__(AuthState).__setstate__(fields)
+
+
+def test_a_runs_own_updates_carry_no_password_the_browsers_follow_up_does(
+    demo_db: DemoDb, tree: StateTree
+) -> None:
+    """A background run's deltas may go through Redis pub/sub (a tab moved to another worker):
+    the passwords come only in the answer to show_result, which the browser sends for."""
+    log_in(tree, demo_db, ADMIN)
+    tree.run(PupilListState.load)
+    for stamnummer in (ARDALAN, AMANI):
+        tree.run(PupilListState.set_search, stamnummer)
+        tree.run(PupilListState.toggle_pupil, demo_db.pupil_id(stamnummer), True)
+    tree.run(BulkState.prepare_renewal)
+    passwords = [row.password for row in tree.get(BulkState).planned_page]
+    tree.deltas.clear()
+    sent = tree.run(BulkState.save) or []
+    assert f"{BulkState.get_full_name()}.show_result" in [event.name for event in sent]
+    name = BulkState.get_full_name()
+    index = next(
+        i
+        for i, delta in enumerate(tree.deltas)
+        if delta.get(name, {}).get("phase_rx_state_") == RESULT
+    )
+    assert tree.deltas[index][name]["result_tables_rx_state_"] == []
+    run_updates, follow_up = repr(tree.deltas[: index + 1]), repr(tree.deltas[index + 1 :])
+    for password in passwords:
+        assert password not in run_updates
+        assert password in follow_up
