@@ -47,15 +47,20 @@ def _stored(tree: StateTree) -> dict[str, bytes]:
     }
 
 
-def _result_page_with_everything(demo_db: DemoDb, tree: StateTree, monkeypatch) -> list[str]:
-    """A console tab on a bulk result and an unsaved single password; a pupil logged in."""
-    monkeypatch.setattr(leerid_app.portal.state.portal, "get_engine", lambda: demo_db.engine)
+def _plan_two(demo_db: DemoDb, tree: StateTree) -> None:
+    """Logged in as `beheerder`, on the plan of Ardalan Bhatti and Amani Bockstal."""
     log_in(tree, demo_db, ADMIN)
     tree.run(PupilListState.load)
     for stamnummer in (ARDALAN, AMANI):
         tree.run(PupilListState.set_search, stamnummer)
         tree.run(PupilListState.toggle_pupil, demo_db.pupil_id(stamnummer), True)
     tree.run(BulkState.prepare_renewal)
+
+
+def _result_page_with_everything(demo_db: DemoDb, tree: StateTree, monkeypatch) -> list[str]:
+    """A console tab on a bulk result and an unsaved single password; a pupil logged in."""
+    monkeypatch.setattr(leerid_app.portal.state.portal, "get_engine", lambda: demo_db.engine)
+    _plan_two(demo_db, tree)
     bulk = tree.get(BulkState)
     planned = [row.password for row in bulk.planned_page]
     tree.run(BulkState.save)
@@ -150,12 +155,7 @@ def test_a_runs_own_updates_carry_no_password_the_browsers_follow_up_does(
 ) -> None:
     """A background run's deltas may go through Redis pub/sub (a tab moved to another worker):
     the passwords come only in the answer to show_result, which the browser sends for."""
-    log_in(tree, demo_db, ADMIN)
-    tree.run(PupilListState.load)
-    for stamnummer in (ARDALAN, AMANI):
-        tree.run(PupilListState.set_search, stamnummer)
-        tree.run(PupilListState.toggle_pupil, demo_db.pupil_id(stamnummer), True)
-    tree.run(BulkState.prepare_renewal)
+    _plan_two(demo_db, tree)
     passwords = [row.password for row in tree.get(BulkState).planned_page]
     tree.deltas.clear()
     sent = tree.run(BulkState.save) or []
