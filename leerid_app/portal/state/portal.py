@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,6 +16,7 @@ from leerid_app.services import pupil_account, pupil_auth
 from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.pupil_auth import PupilContext
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ class PortalState(rx.State):
         self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
     ) -> T:
         """The same, in a worker thread: for work that hashes a password."""
-        return await asyncio.to_thread(
+        return await run_blocking(
             run_as_pupil,
             self.pupil_token or None,
             work,
@@ -137,7 +137,7 @@ class PortalState(rx.State):
             client = pupil_auth.client_of(
                 username, self.pupil_device, self.router.session.client_ip
             )
-            token, error, device, required = await asyncio.to_thread(
+            token, error, device, required = await run_blocking(
                 _authenticate, username, password, client
             )
         finally:
@@ -153,6 +153,7 @@ class PortalState(rx.State):
         return rx.redirect(routes.PORTAL_CHOOSE_PASSWORD if required else routes.PORTAL_ACCOUNT)
 
     @rx.event
+    @off_loop
     def log_out(self) -> rx.event.EventSpec:
         """End the pupil's session on the server, then forget it in the browser."""
         with Session(get_engine()) as session:
