@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -27,8 +28,14 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
+# A download is waited for by one administrator; a click by everyone else: clicks go first.
+NICENESS = 5
+
+
 def _prepare_worker() -> None:
-    """In the new process: import the builders and register the fonts before the first job."""
+    """In the new process: lower its priority, import the builders, register the fonts."""
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     from leerid_app.services.exports import credentials_xlsx, slips_pdf  # noqa: F401
 
     slips_pdf.register_fonts()
