@@ -589,8 +589,8 @@ class BulkState(AuthState):
 
 
 def _plain(issued: Sequence[IssuedCredential]) -> list[IssuedCredential]:
-    """The result as plain objects (state hands out proxies), to pickle for the process."""
-    return [dataclasses.replace(credential) for credential in issued]
+    """The list itself, not the state's change-tracking proxy around it: it goes to pickle."""
+    return list(getattr(issued, "__wrapped__", issued))
 
 
 def _skipped_text(template: str, skipped: Sequence[BulkPupil]) -> str:
