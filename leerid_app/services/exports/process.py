@@ -4,7 +4,9 @@ Built on a thread, 3,000 slips held the GIL of the worker that serves everyone e
 than a second. One extra process per app worker is enough (downloads are rare and short); it
 is started lazily with the spawn method (forking a threaded server is unsafe) and shut down
 at exit. Only plain data crosses: the issued credentials go through the pool's pipe, in
-memory, never through a file, and the download's bytes come back the same way.
+memory, never through a file, and the download's bytes come back the same way. Spawning
+imports the parent's main module again (as ``__mp_main__``): the Reflex CLI and pytest allow
+that; a script of our own that builds downloads needs ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
