@@ -81,12 +81,8 @@ class AccountState(PortalState):
     async def _guarded_off_loop(
         self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
     ) -> T | rx.event.EventSpec:
-        try:
-            return await self._as_pupil_off_loop(work, choosing=choosing)
-        except PupilNotLoggedIn:
-            return self._session_lost()
-        except MustChooseFirst:
-            return rx.redirect(routes.PORTAL_CHOOSE_PASSWORD)
+        """The same from an async handler: on a handler thread (the work may hash)."""
+        return await run_blocking(self._guarded, work, choosing=choosing)
 
     @rx.event
     @off_loop

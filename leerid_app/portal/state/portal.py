@@ -95,18 +95,6 @@ class PortalState(rx.State):
             self.pupil_token or None, work, postponed=self.postponed, choosing=choosing
         )
 
-    async def _as_pupil_off_loop(
-        self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
-    ) -> T:
-        """The same, in a worker thread: for work that hashes a password."""
-        return await run_blocking(
-            run_as_pupil,
-            self.pupil_token or None,
-            work,
-            postponed=self.postponed,
-            choosing=choosing,
-        )
-
     def _to_login(self, notice: str) -> rx.event.EventSpec:
         self.pupil_token = ""
         self.postponed = False
