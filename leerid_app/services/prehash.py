@@ -15,9 +15,10 @@ import functools
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from leerid_app.services import bulk
@@ -70,6 +71,21 @@ class PrehashJob:
         self.closed = False
         self._driver = self._loop.create_task(self._drive())
         self._wake.set()
+
+    def _on_own_loop(self) -> bool:
+        try:
+            return asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
+
+    def call(self, method: Callable[..., None], *args: object) -> None:
+        """Run a method of this job on its loop, from any thread (handlers run on threads)."""
+        if self._on_own_loop():
+            method(*args)
+        elif not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(method, *args)
+        else:
+            self.closed = True
 
     @property
     def usable(self) -> bool:
@@ -205,20 +221,30 @@ class PrehashJob:
 
 
 class PrehashStore:
-    """This process's jobs by plan id; idle ones expire, and there are never too many."""
+    """This process's jobs by plan id; idle ones expire, and there are never too many.
+
+    Handlers may call it from their threads: the table is locked, and a job is only ever
+    changed on its own event loop.
+    """
 
     def __init__(self, *, idle_seconds: float = JOB_IDLE_SECONDS, max_jobs: int = MAX_JOBS) -> None:
         self._jobs: OrderedDict[str, tuple[float, PrehashJob]] = OrderedDict()
         self._idle_seconds = idle_seconds
         self._max_jobs = max_jobs
+        self._lock = threading.Lock()
 
     def _prune(self, now: float) -> None:
-        for plan_id, (last_used, job) in list(self._jobs.items()):
-            if now - last_used > self._idle_seconds or job.closed:
-                self.discard(plan_id)
-        while len(self._jobs) > self._max_jobs:
-            _, (_, job) = self._jobs.popitem(last=False)
-            job.close()
+        with self._lock:
+            gone = [
+                plan_id
+                for plan_id, (last_used, job) in self._jobs.items()
+                if now - last_used > self._idle_seconds or job.closed
+            ]
+            closing = [self._jobs.pop(plan_id)[1] for plan_id in gone]
+            while len(self._jobs) > self._max_jobs:
+                closing.append(self._jobs.popitem(last=False)[1][1])
+        for job in closing:
+            job.call(job.close)
 
     def start(
         self,
@@ -239,32 +265,53 @@ class PrehashStore:
         now = time.monotonic()
         self._prune(now)
         plan_id = secrets.token_urlsafe(16)
-        self._jobs[plan_id] = (now, PrehashJob(passwords, hashing=hashing, executor=executor))
+        job = PrehashJob(passwords, hashing=hashing, executor=executor)
+        with self._lock:
+            self._jobs[plan_id] = (now, job)
         self._prune(now)
         return plan_id
 
-    def get(self, plan_id: str) -> PrehashJob | None:
-        """The plan's job, if this process has a usable one."""
+    def _touch(self, plan_id: str) -> PrehashJob | None:
         now = time.monotonic()
         self._prune(now)
-        found = self._jobs.get(plan_id) if isinstance(plan_id, str) else None
-        if found is None:
+        with self._lock:
+            found = self._jobs.get(plan_id) if isinstance(plan_id, str) else None
+            if found is None:
+                return None
+            self._jobs[plan_id] = (now, found[1])
+            self._jobs.move_to_end(plan_id)
+            return found[1]
+
+    def get(self, plan_id: str) -> PrehashJob | None:
+        """The plan's job, if this process has one usable from the running event loop."""
+        job = self._touch(plan_id)
+        if job is None:
             return None
-        if not found[1].usable:
-            self.discard(plan_id)  # its event loop is gone (a restarted worker, a test's loop)
+        if job._loop.is_closed():
+            self.discard(plan_id)  # its event loop is gone (a stopped worker, a test's loop)
             return None
-        self._jobs[plan_id] = (now, found[1])
-        self._jobs.move_to_end(plan_id)
-        return found[1]
+        return job if job.usable else None
+
+    def want(self, plan_id: str, passwords: Mapping[int, str]) -> None:
+        """A pupil taken back into the batch: hash it (from any thread)."""
+        if job := self._touch(plan_id):
+            job.call(job.want, dict(passwords))
+
+    def drop(self, plan_id: str, pupil_ids: Iterable[int]) -> None:
+        """A pupil left out: throw its hash away (from any thread)."""
+        if job := self._touch(plan_id):
+            job.call(job.drop, list(pupil_ids))
 
     def discard(self, plan_id: str) -> None:
-        """Close the plan's job, if any (`Annuleren`, leaving, after the save)."""
-        found = self._jobs.pop(plan_id, None) if isinstance(plan_id, str) else None
+        """Close the plan's job, if any (`Annuleren`, leaving, after the save), from any thread."""
+        with self._lock:
+            found = self._jobs.pop(plan_id, None) if isinstance(plan_id, str) else None
         if found:
-            found[1].close()
+            found[1].call(found[1].close)
 
     def __len__(self) -> int:
-        return len(self._jobs)
+        with self._lock:
+            return len(self._jobs)
 
 
 PLANS = PrehashStore()

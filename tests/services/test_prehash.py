@@ -231,3 +231,27 @@ def test_outside_an_event_loop_nothing_starts_and_the_save_hashes_everything(poo
     store = PrehashStore()
     assert store.start(PLAN, hashing=CountingHashing(), executor=pool) == ""  # type: ignore[arg-type]
     assert len(store) == 0 and store.get("") is None
+
+
+def test_handler_threads_reach_the_job_on_its_own_loop(pool) -> None:
+    """Handlers run on threads (state/off_loop.py): leave-out, take-back and discard still work."""
+    hashing = CountingHashing()
+    store = PrehashStore()
+
+    async def run() -> None:
+        plan_id = store.start(PLAN, hashing=hashing, executor=pool)  # type: ignore[arg-type]
+        job = store.get(plan_id)
+        assert job is not None
+        await _until_ready(job, list(PLAN))
+        await asyncio.to_thread(lambda: store.get(plan_id))  # no job from a thread, kept here
+        assert store.get(plan_id) is job
+        await asyncio.to_thread(store.drop, plan_id, [3])
+        await asyncio.sleep(0.01)
+        assert job.ready([3]) == 0
+        await asyncio.to_thread(store.want, plan_id, {3: "pw3"})
+        await _until_ready(job, [3])
+        await asyncio.to_thread(store.discard, plan_id)
+        await asyncio.sleep(0.01)
+        assert job.closed and store.get(plan_id) is None
+
+    asyncio.run(run())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
 
@@ -19,6 +18,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.settings import get_settings
 from leerid_app.state.at_rest import SealedAtRest
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 MAX_TOKEN_CHARS = 128
 
@@ -56,7 +56,7 @@ class ForgotState(PortalState):
         identifier = text_field(form_data, "identifier", pupil_links.MAX_IDENTIFIER_CHARS)
         self.busy = True
         try:
-            await asyncio.to_thread(_request_reset, identifier)
+            await run_blocking(_request_reset, identifier)
         finally:
             self.busy = False
         self.answer = pupil_links.MSG_RESET_ANSWER
@@ -72,6 +72,7 @@ class ResetState(PortalState):
     _token: str = ""
 
     @rx.event
+    @off_loop
     def load_reset(self) -> None:
         """Check the link from the URL; the token stays on the server for the form."""
         self._token = _query_token(self)
@@ -99,7 +100,7 @@ class ResetState(PortalState):
 
         self.busy = True
         try:
-            username = await asyncio.to_thread(work)
+            username = await run_blocking(work)
         except DomainError as error:
             self.reset_error = error.message
             return None
@@ -122,6 +123,7 @@ class ConfirmEmailState(PortalState):
     confirm_error: str = ""
 
     @rx.event
+    @off_loop
     def confirm(self) -> None:
         """Link the address the token stands for; single use."""
         token = _query_token(self)
@@ -162,6 +164,7 @@ class OutboxState(SealedAtRest, rx.State):
     mails: list[OutboxRow] = []
 
     @rx.event
+    @off_loop
     def load_outbox(self) -> None:
         """The newest mails, only in demo mode."""
         if not get_settings().demo_mode:

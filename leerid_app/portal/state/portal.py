@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,6 +17,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.pupil_auth import PupilContext
 from leerid_app.state.at_rest import SealedAtRest
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 T = TypeVar("T")
 
@@ -96,18 +96,6 @@ class PortalState(SealedAtRest, rx.State):
             self.pupil_token or None, work, postponed=self.postponed, choosing=choosing
         )
 
-    async def _as_pupil_off_loop(
-        self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
-    ) -> T:
-        """The same, in a worker thread: for work that hashes a password."""
-        return await asyncio.to_thread(
-            run_as_pupil,
-            self.pupil_token or None,
-            work,
-            postponed=self.postponed,
-            choosing=choosing,
-        )
-
     def _to_login(self, notice: str) -> rx.event.EventSpec:
         self.pupil_token = ""
         self.postponed = False
@@ -138,7 +126,7 @@ class PortalState(SealedAtRest, rx.State):
             client = pupil_auth.client_of(
                 username, self.pupil_device, self.router.session.client_ip
             )
-            token, error, device, required = await asyncio.to_thread(
+            token, error, device, required = await run_blocking(
                 _authenticate, username, password, client
             )
         finally:
@@ -154,6 +142,7 @@ class PortalState(SealedAtRest, rx.State):
         return rx.redirect(routes.PORTAL_CHOOSE_PASSWORD if required else routes.PORTAL_ACCOUNT)
 
     @rx.event
+    @off_loop
     def log_out(self) -> rx.event.EventSpec:
         """End the pupil's session on the server, then forget it in the browser."""
         with Session(get_engine()) as session:
