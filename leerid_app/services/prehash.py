@@ -65,6 +65,8 @@ class PrehashJob:
         self._entries: dict[int, tuple[bytes, asyncio.Future[str]]] = {}
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
+        # Pupils whose current future's done-callback ran (a future reads done a moment sooner).
+        self._finished_ids: set[int] = set()
         self._waiting: set[int] = set()
         self._waiting_done = 0
         self.hashes_made = 0  # hashes this job computed (a test and benchmark figure)
@@ -124,9 +126,11 @@ class PrehashJob:
         if not future.cancelled() and future.exception() is None:
             self.hashes_made += 1
         current = self._entries.get(pupil_id)
-        if current and current[1] is future and pupil_id in self._waiting:
-            self._waiting_done += 1
-            self._progress.set()
+        if current and current[1] is future and not future.cancelled():
+            self._finished_ids.add(pupil_id)
+            if pupil_id in self._waiting:
+                self._waiting_done += 1
+                self._progress.set()
 
     def want(self, passwords: Mapping[int, str]) -> None:
         """Hash these pupils' passwords unless a hash of the same password is kept or on its way."""
@@ -146,6 +150,7 @@ class PrehashJob:
             self._wake.set()
 
     def _forget(self, pupil_id: int) -> None:
+        self._finished_ids.discard(pupil_id)
         self._pending.pop(pupil_id, None)
         kept = self._entries.pop(pupil_id, None)
         if kept:
@@ -157,8 +162,7 @@ class PrehashJob:
             self._forget(pupil_id)
 
     def _made(self, pupil_id: int) -> bool:
-        kept = self._entries.get(pupil_id)
-        return bool(kept) and kept[1].done() and not kept[1].cancelled()  # type: ignore[index]
+        return pupil_id in self._finished_ids
 
     def ready(self, pupil_ids: Iterable[int]) -> int:
         """How many of these pupils' hashes are made already."""
@@ -212,6 +216,7 @@ class PrehashJob:
         """Throw everything away; hashes already on the pool finish there unseen."""
         self.closed = True
         self._pending.clear()
+        self._finished_ids.clear()
         if not self._loop.is_closed():
             self._driver.cancel()
             for _, future in self._entries.values():
