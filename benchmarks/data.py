@@ -113,17 +113,22 @@ def add_school(
     ids = dict(
         conn.execute(select(Pupil.stamnummer, Pupil.id).where(Pupil.school_id == school_id)).all()
     )
+    existing = set(conn.execute(select(LeerIDAccount.username)).scalars())
     accounts = []
     for row in rows[:with_account]:
         base = username_base(row["first_name"], row["last_name"])
         nth = taken.get(base, 0)
+        username = next(islice(candidate_usernames(base), nth, None))
+        while username in existing:  # a database that holds other schools already
+            nth += 1
+            username = next(islice(candidate_usernames(base), nth, None))
         taken[base] = nth + 1
         account_type = account_type_for(row["education_level"])
         accounts.append(
             {
                 "pupil_id": ids[row["stamnummer"]],
                 "account_type": account_type,
-                "username": next(islice(candidate_usernames(base), nth, None)),
+                "username": username,
                 "password_hash": DUMMY_HASH,
                 "password_type": password_type_for(account_type),
                 "must_change_password": False,
