@@ -63,6 +63,7 @@ test: setup system-deps lint
 bench: setup
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
+	$(PY) -m benchmarks.bench_load
 	$(PY) -m benchmarks.bench_exports
 	$(PY) -m benchmarks.bench_import
 	$(PY) -m benchmarks.fuzz_import
