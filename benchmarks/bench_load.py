@@ -95,12 +95,15 @@ def run_setup(setup: str, args: argparse.Namespace) -> dict[str, Any]:
             ) as base_url,
         ):
             print(f"[{setup}] app on {base_url}; loading ...", flush=True)
+            cpu_start, wall_start = time.process_time(), time.perf_counter()
             recorder = asyncio.run(
                 scenario.run_load(
                     base_url, clickers, bulkers,
                     baseline_s=args.baseline, min_s=args.baseline * 2, think=args.think,
                 )
             )  # fmt: skip
+            wall = time.perf_counter() - wall_start
+            generator_cores = (time.process_time() - cpu_start) / wall
         hash_after = one_hash_seconds(hashing)
     figures = report.summarise(
         recorder, scenario.CLICKS, scenario.BULK_STEPS, (hash_before + hash_after) / 2
@@ -109,6 +112,7 @@ def run_setup(setup: str, args: argparse.Namespace) -> dict[str, Any]:
         "workers": workers, "database": kind, "redis": workers > 1,
         "clicking_admins": args.admins, "bulk_runs": args.bulk,
         "bulk_pupils": args.bulk_pupils, "think_s": args.think,
+        "generator_cores": round(generator_cores, 2), "wall_s": round(wall, 1),
     }  # fmt: skip
     return figures
 

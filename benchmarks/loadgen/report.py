@@ -67,6 +67,8 @@ def summarise(
         "bulk_steps": action_rows(recorder.samples, ["login", *bulk_steps, "logout"]),
         "bulk_runs": runs,
         "progress_updates": recorder.progress_updates,
+        "largest_update_bytes": recorder.largest_update,
+        "load_average": [round(value, 2) for value in os.getloadavg()],
         "one_hash_ms": round(one_hash_s * 1000, 2),
         "cores": cores,
         "errors": sorted({f"{s.action}: {s.error}" for s in recorder.samples if s.error})[:10],
@@ -110,9 +112,18 @@ def render(title: str, figures: dict[str, Any]) -> str:
             f"hashing bound {run['bound_s']} s (ratio {run['ratio']}); whole run "
             f"{run['total_s']} s."
         )
+    setup = figures.get("setup", {})
+    if "generator_cores" in setup:
+        parts.append(
+            f"{setup['clicking_admins']} administrators clicking every ~{setup['think_s']} s; "
+            f"the load generator itself used {setup['generator_cores']} cores over "
+            f"{setup['wall_s']} s."
+        )
     parts.append(
         f"One argon2id hash {figures['one_hash_ms']} ms on {figures['cores']} cores; "
-        f"{figures['progress_updates']} progress updates; {figures['error_count']} errors."
+        f"{figures['progress_updates']} progress updates; largest state update "
+        f"{figures['largest_update_bytes']:,} bytes; {figures['error_count']} errors; load "
+        f"average at the end {figures['load_average']}."
     )
     if figures["errors"]:
         parts.append("Errors: " + "; ".join(figures["errors"]))

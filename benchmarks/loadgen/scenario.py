@@ -49,6 +49,12 @@ class Recorder:
     bulk_running: int = 0
     progress_updates: int = 0
     bulk_runs: list[dict[str, float]] = field(default_factory=list)
+    largest_update: int = 0  # characters of the largest state update, downloads aside
+
+    def saw(self, client: ReflexClient) -> None:
+        """Remember the largest state update a tab received (a file download aside)."""
+        sizes = [u.size for u in client.updates if not u.frontend_events("_download")]
+        self.largest_update = max([self.largest_update, *sizes])
 
     async def timed(self, who: str, action: str, work: Callable[[], Awaitable[float]]) -> bool:
         """Run one action; ``work`` returns its send time, the sample ends now."""
@@ -191,6 +197,7 @@ async def clicker(
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
         await recorder.timed(username, "logout", lambda: log_out(client))
     finally:
+        recorder.saw(client)
         await client.close()
 
 
@@ -219,6 +226,7 @@ async def bulk_renewal(recorder: Recorder, base_url: str, username: str, passwor
         )  # fmt: skip
         await recorder.timed(username, "logout", lambda: log_out(client))
     finally:
+        recorder.saw(client)
         await client.close()
 
 
