@@ -19,7 +19,6 @@ import asyncio
 import json
 import random
 import secrets
-import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -27,14 +26,14 @@ from typing import Any
 from sqlmodel import create_engine
 
 from benchmarks import data
+from benchmarks.hashing_bound import one_hash_seconds
 from benchmarks.loadgen import report, scenario, stack
 from leerid_app.migrations import upgrade_to_head
-from leerid_app.services.hashing import PasswordHashing, make_password_hashing
+from leerid_app.services.hashing import make_password_hashing
 from leerid_app.settings import Settings
 
 ADMIN_PASSWORD = "Bench-Beheerder-2026!"
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "load.json"
-HASH_SAMPLES = 15
 
 
 def build(db_url: str, pepper: str, *, admins: int, bulk: int, pupils: int, bulk_pupils: int):
@@ -62,17 +61,6 @@ def build(db_url: str, pepper: str, *, admins: int, bulk: int, pupils: int, bulk
         data.analyze(conn)
     engine.dispose()
     return clickers, bulkers
-
-
-def one_hash_seconds(hashing: PasswordHashing) -> float:
-    """One argon2id hash with the app's parameters, median of a few (after a warm-up)."""
-    hashing.hash("warm-up")
-    timings = []
-    for index in range(HASH_SAMPLES):
-        start = time.perf_counter()
-        hashing.hash(f"pw{index}")
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def run_setup(setup: str, args: argparse.Namespace) -> dict[str, Any]:
