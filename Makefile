@@ -39,13 +39,15 @@ run: setup
 	# Demo mode: pupils' mails land in the outbox at /demo/postvak instead of going out.
 	LEERID_DEMO_MODE=$${LEERID_DEMO_MODE:-true} $(VENV)/bin/reflex run --env prod --loglevel warning
 
-# Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too) and the
+# Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too), Redis
+# (several workers share state there: the load benchmark and the scale-out tests) and the
 # DejaVu fonts (PDF slips print Polish and Romanian names with them).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
@@ -60,7 +62,7 @@ lint: setup
 test: setup system-deps lint
 	$(VENV)/bin/pytest
 
-bench: setup
+bench: setup system-deps
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
 	$(PY) -m benchmarks.bench_load

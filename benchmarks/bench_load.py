@@ -88,6 +88,7 @@ def run_setup(setup: str, args: argparse.Namespace) -> dict[str, Any]:
                 scenario.run_load(
                     base_url, clickers, bulkers,
                     baseline_s=args.baseline, min_s=args.baseline * 2, think=args.think,
+                    reading_s=args.reading,
                 )
             )  # fmt: skip
             wall = time.perf_counter() - wall_start
@@ -99,7 +100,7 @@ def run_setup(setup: str, args: argparse.Namespace) -> dict[str, Any]:
     figures["setup"] = {
         "workers": workers, "database": kind, "redis": workers > 1,
         "clicking_admins": args.admins, "bulk_runs": args.bulk,
-        "bulk_pupils": args.bulk_pupils, "think_s": args.think,
+        "bulk_pupils": args.bulk_pupils, "think_s": args.think, "reading_s": args.reading,
         "generator_cores": round(generator_cores, 2), "wall_s": round(wall, 1),
     }  # fmt: skip
     return figures
@@ -115,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bulk-pupils", type=int, default=3000, help="accounts per bulk run")
     parser.add_argument("--baseline", type=float, default=5.0, help="seconds before bulk")
     parser.add_argument("--think", type=float, default=0.1, help="seconds between clicks")
+    parser.add_argument(
+        "--reading", type=float, default=0.0, help="seconds the bulk plan is read before saving"
+    )
     args = parser.parse_args(argv)
     results = {}
     for setup in args.setup or ["1:sqlite", "3:postgres"]:

@@ -80,18 +80,22 @@ class ReflexClient:
     async def connect(self, path: str = "/") -> None:
         """Open the socket, join the namespace, hydrate the page at ``path``."""
         url = self.base_url.replace("http", "ws", 1)
-        self._ws = await websockets.connect(
-            f"{url}/_event/?EIO=4&transport=websocket&token={self.token}",
-            subprotocols=[websockets.Subprotocol(Reflex.VERSION)],
-            origin=websockets.Origin(self.base_url),
-            max_size=None,  # a bulk PDF travels as one data URL
-            ping_interval=None,  # engine.io pings itself
-        )
-        opened = await self._ws.recv()
-        if not str(opened).startswith("0"):
-            raise ProtocolError(f"no engine.io open packet: {opened!r}")
-        await self._ws.send(f"40{NAMESPACE},")
-        joined = await self._ws.recv()
+        try:
+            self._ws = await websockets.connect(
+                f"{url}/_event/?EIO=4&transport=websocket&token={self.token}",
+                subprotocols=[websockets.Subprotocol(Reflex.VERSION)],
+                origin=websockets.Origin(self.base_url),
+                max_size=None,  # a bulk PDF travels as one data URL
+                ping_interval=None,  # engine.io pings itself
+                open_timeout=CONNECT_TIMEOUT_S,
+            )
+            opened = await self._ws.recv()
+            if not str(opened).startswith("0"):
+                raise ProtocolError(f"no engine.io open packet: {opened!r}")
+            await self._ws.send(f"40{NAMESPACE},")
+            joined = await self._ws.recv()
+        except (OSError, TimeoutError, websockets.WebSocketException) as error:
+            raise ProtocolError(f"cannot connect: {error!r}") from error
         if not str(joined).startswith(f"40{NAMESPACE},"):
             raise ProtocolError(f"namespace refused: {joined!r}")
         self._reader = asyncio.create_task(self._read(), name=f"loadgen-reader-{self.token}")
@@ -124,7 +128,10 @@ class ReflexClient:
             "payload": payload or {},
             "router_data": {"pathname": self._route(), "asPath": self.path},
         }
-        await self._ws.send(f"42{NAMESPACE}," + json.dumps(["event", event]))
+        try:
+            await self._ws.send(f"42{NAMESPACE}," + json.dumps(["event", event]))
+        except websockets.WebSocketException as error:
+            raise ProtocolError(f"cannot send: {error!r}") from error
         return time.perf_counter()
 
     async def navigate(self, path: str) -> float:

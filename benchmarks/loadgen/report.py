@@ -108,7 +108,9 @@ def render(title: str, figures: dict[str, Any]) -> str:
     ]
     for run in figures["bulk_runs"]:
         parts.append(
-            f"Bulk renewal of {run['accounts']} accounts: save {run['save_s']} s against the "
+            f"Bulk renewal of {run['accounts']} accounts (plan read "
+            f"{figures.get('setup', {}).get('reading_s', 0)} s): `Bewaren en afdrukken` to the "
+            f"result {run['save_s']} s against the "
             f"hashing bound {run['bound_s']} s (ratio {run['ratio']}); whole run "
             f"{run['total_s']} s."
         )

@@ -201,8 +201,13 @@ async def clicker(
         await client.close()
 
 
-async def bulk_renewal(recorder: Recorder, base_url: str, username: str, password: str) -> None:
-    """An administrator who selects the whole school, renews every password, downloads both."""
+async def bulk_renewal(
+    recorder: Recorder, base_url: str, username: str, password: str, reading_s: float = 0.0
+) -> None:
+    """An administrator who selects the whole school, renews every password, downloads both.
+
+    ``reading_s``: how long the administrator reads the plan before `Bewaren en afdrukken`.
+    """
     client = new_client(base_url)
     try:
         if not await recorder.timed(username, "login", lambda: log_in(client, username, password)):
@@ -210,7 +215,7 @@ async def bulk_renewal(recorder: Recorder, base_url: str, username: str, passwor
         recorder.bulk_running += 1
         started = time.perf_counter()
         try:
-            await _bulk_steps(recorder, client, username)
+            await _bulk_steps(recorder, client, username, reading_s)
         finally:
             recorder.bulk_running -= 1
         recorder.bulk_runs.append(
@@ -230,7 +235,7 @@ async def bulk_renewal(recorder: Recorder, base_url: str, username: str, passwor
         await client.close()
 
 
-async def _bulk_steps(recorder: Recorder, client: ReflexClient, who: str) -> None:
+async def _bulk_steps(recorder: Recorder, client: ReflexClient, who: str, reading_s: float) -> None:
     send = client.send
 
     def result(update: Update) -> bool:
@@ -279,6 +284,8 @@ async def _bulk_steps(recorder: Recorder, client: ReflexClient, who: str) -> Non
         ),
     ]
     for action, work in steps:
+        if action == "bulk_save":
+            await asyncio.sleep(reading_s)
         if not await recorder.timed(who, action, work):
             return
 
@@ -291,6 +298,7 @@ async def run_load(
     baseline_s: float,
     min_s: float,
     think: float,
+    reading_s: float = 0.0,
     seed: int = 1,
 ) -> Recorder:
     """Clickers from the start; after ``baseline_s`` the bulk runs; all stop together.
@@ -313,7 +321,7 @@ async def run_load(
     ]
     await asyncio.sleep(baseline_s)
     bulk_tasks += [
-        asyncio.create_task(bulk_renewal(recorder, base_url, user, password))
+        asyncio.create_task(bulk_renewal(recorder, base_url, user, password, reading_s))
         for user, password in bulk_admins
     ]
     await asyncio.gather(*bulk_tasks, *clicking)

@@ -6,10 +6,12 @@ import asyncio
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlmodel import Session, col, select
 
 from benchmarks import data
 from benchmarks.loadgen import report, scenario
+from benchmarks.loadgen.protocol import ProtocolError
 from leerid_app.models import LeerIDAccount
 from tests.e2e.conftest import LiveApp
 
@@ -48,6 +50,9 @@ def test_two_administrators_click_through_every_page_while_a_bulk_run_goes_on(
     # A thread of its own: the browser tests' Playwright may own this thread's event loop.
     with ThreadPoolExecutor(1) as pool:
         recorder = pool.submit(asyncio.run, run).result(timeout=180)
+        # A refusal is an error, never a quick answer: the generator sees what the page shows.
+        with pytest.raises(ProtocolError, match="login_error"):
+            pool.submit(asyncio.run, _log_in_with_a_wrong_password(live_app)).result(timeout=60)
     figures = report.summarise(recorder, scenario.CLICKS, scenario.BULK_STEPS, 0.02)
 
     assert figures["error_count"] == 0, figures["errors"]
@@ -71,3 +76,11 @@ def test_two_administrators_click_through_every_page_while_a_bulk_run_goes_on(
         ).all()
     assert len(hashes_after) == BULK_ACCOUNTS
     assert data.DUMMY_HASH not in hashes_after
+
+
+async def _log_in_with_a_wrong_password(live_app: LiveApp) -> None:
+    client = scenario.new_client(live_app.base_url)
+    try:
+        await scenario.log_in(client, "load.een", "Not-The-Password-2026")
+    finally:
+        await client.close()
