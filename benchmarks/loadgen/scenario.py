@@ -27,6 +27,8 @@ BULK_TIMEOUT_S = 900.0
 # The actions of an administrator who clicks through the list while others renew in bulk.
 CLICKS = ("list_page", "search", "sort", "filter", "detail", "back_to_list")
 BULK_STEPS = ("select_all", "open_plan", "bulk_save", "download_pdf", "download_excel")
+# When an action's (last) event left the client and when the update answering it arrived.
+Timing = tuple[float, float]
 
 
 @dataclass
@@ -56,18 +58,18 @@ class Recorder:
         sizes = [u.size for u in client.updates if not u.frontend_events("_download")]
         self.largest_update = max([self.largest_update, *sizes])
 
-    async def timed(self, who: str, action: str, work: Callable[[], Awaitable[float]]) -> bool:
-        """Run one action; ``work`` returns its send time, the sample ends now."""
+    async def timed(self, who: str, action: str, work: Callable[[], Awaitable[Timing]]) -> bool:
+        """Run one action; ``work`` returns when its event left and its answer arrived."""
         during = self.bulk_running > 0
         started = time.perf_counter()
         try:
-            sent = await work()
+            sent, answered = await work()
         except (ProtocolError, OSError) as error:
             self.samples.append(
                 Sample(who, action, started, time.perf_counter() - started, during, str(error))
             )
             return False
-        self.samples.append(Sample(who, action, sent, time.perf_counter() - sent, during))
+        self.samples.append(Sample(who, action, sent, answered - sent, during))
         return True
 
 
@@ -88,7 +90,7 @@ async def _act(
     start: Callable[[], Awaitable[float]],
     done: Callable[[Update], bool],
     timeout: float = TIMEOUT_S,
-) -> float:
+) -> Timing:
     """Send what the click sends and wait for the update it waits for; a refusal raises."""
     since = len(client.updates)
     sent = await start()
@@ -99,7 +101,7 @@ async def _act(
     update = await client.wait_for(finished, since=since, timeout=timeout)
     if reason := _refused(update):
         raise ProtocolError(reason)
-    return sent
+    return sent, update.received
 
 
 def _rows(update: Update) -> bool:
@@ -107,14 +109,14 @@ def _rows(update: Update) -> bool:
     return update.path == routes.PUPILS and update.has(LIST, "rows")
 
 
-async def log_in(client: ReflexClient, username: str, password: str) -> float:
+async def log_in(client: ReflexClient, username: str, password: str) -> Timing:
     """The login form, then the start page's rows (the redirect is followed as a browser does)."""
     await client.connect(routes.LOGIN)
     form = {"form_data": {"username": username, "password": password}}
     return await _act(client, lambda: client.send(f"{AUTH}.log_in", form), _rows)
 
 
-async def log_out(client: ReflexClient) -> float:
+async def log_out(client: ReflexClient) -> Timing:
     """`Afmelden`: the session ends on the server and the tab is sent to the login page."""
     since = len(client.updates)
     sent = await client.send(f"{AUTH}.log_out")
@@ -125,8 +127,8 @@ async def log_out(client: ReflexClient) -> float:
             for redirect in update.frontend_events("_redirect")
         )
 
-    await client.wait_for(at_login, since=since, timeout=TIMEOUT_S)
-    return sent
+    update = await client.wait_for(at_login, since=since, timeout=TIMEOUT_S)
+    return sent, update.received
 
 
 def new_client(base_url: str) -> ReflexClient:
@@ -134,7 +136,7 @@ def new_client(base_url: str) -> ReflexClient:
     return ReflexClient(base_url, cookie_vars=COOKIES)
 
 
-async def click_once(client: ReflexClient, action: str, rng: random.Random) -> float:
+async def click_once(client: ReflexClient, action: str, rng: random.Random) -> Timing:
     """One click of an administrator on the list or detail page."""
     send = client.send
     if action == "back_to_list":
@@ -243,7 +245,7 @@ async def _bulk_steps(recorder: Recorder, client: ReflexClient, who: str, readin
             recorder.progress_updates += 1
         return update.has(BULK, "phase") and update.var(BULK, "phase") == RESULT
 
-    steps: list[tuple[str, Callable[[], Awaitable[float]]]] = [
+    steps: list[tuple[str, Callable[[], Awaitable[Timing]]]] = [
         (
             "select_all",
             lambda: _act(
