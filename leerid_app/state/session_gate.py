@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from reflex.middleware import Middleware
@@ -11,6 +10,7 @@ from reflex_base.event import Event
 
 from leerid_app.state.auth import AuthState, forget_pupil_data
 from leerid_app.state.guard import NotLoggedIn, run_as_admin
+from leerid_app.state.off_loop import run_blocking
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -58,7 +58,7 @@ async def guard_state(root: BaseState, event: Event) -> None:
     """Drop every substate's pupil data unless it belongs to the live session of this event."""
     auth_state = await root.get_state(AuthState)
     assert isinstance(auth_state, AuthState)
-    owner = await asyncio.to_thread(_owner, token_of(event, auth_state))
+    owner = await run_blocking(_owner, token_of(event, auth_state))
     # An empty gate value means nothing was kept since the last wipe (or ever).
     if not owner or (auth_state._gate_token and owner != auth_state._gate_token):
         for cls in _all_subclasses(AuthState):
