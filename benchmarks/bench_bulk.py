@@ -2,9 +2,9 @@
 
 From the click on `Bewaren en afdrukken` to both downloads built, the way state/bulk.py runs
 it: hash on the app's pool (``bulk.hash_passwords``), save in one transaction
-(``bulk.save_renewal`` / ``bulk.save_activation``), build the PDF and the Excel in the download
-process (``exports.process``). The bound is N × one argon2id hash ÷ cores, timed in the same run. Other
-administrators' latency meanwhile is measured through the running app by
+(``bulk.save_renewal`` / ``bulk.save_activation``), build the PDF and the Excel in the
+download process (``exports.process``). The bound is N × one argon2id hash ÷ cores, timed in
+the same run. Other administrators' latency meanwhile is measured through the running app by
 ``benchmarks.bench_load``.
 
     python -m benchmarks.bench_bulk [--sizes 200,1000,3000] [--db-url postgresql+psycopg://…]
