@@ -18,7 +18,13 @@ from leerid_app.models import LeerIDAccount, Pupil, School
 from leerid_app.services.demo import DEMO_SCHOOL, SECOND_SCHOOL
 from leerid_app.services.hashing import make_password_hashing
 from leerid_app.settings import Settings
-from tests.e2e.conftest import SCHOOL_NAME, expect_selected, expect_total, search
+from tests.e2e.conftest import (
+    SCHOOL_NAME,
+    column_cells,
+    expect_selected,
+    expect_total,
+    search,
+)
 from tests.scale.redis_scan import assert_not_in_redis
 from tests.scale.stack import Stack, documented
 
@@ -67,6 +73,18 @@ def _download(page: Page, button: str) -> bytes:
     path = info.value.path()
     with open(path, "rb") as file:
         return file.read()
+
+
+def _select_manual_pair(page: Page) -> None:
+    """Tick Ardalan Bhatti and Amani Bockstal, each found by stamnummer."""
+    for stamnummer, name in (("32890", "Ardalan Bhatti"), ("80240", "Amani Bockstal")):
+        search(page, stamnummer)
+        # The search's own answer first: a box of the previous list is ignored by the server.
+        expect(column_cells(page, "Stamnummer")).to_have_text([stamnummer])
+        box = page.get_by_role("checkbox", name=f"Selecteer {name}", exact=True)
+        box.click()
+        expect(box).to_be_checked()
+    expect_selected(page, 2)
 
 
 def test_the_documented_parts_are_running(stack: Stack) -> None:
@@ -166,11 +184,7 @@ def test_redis_holds_no_plain_text_password_nor_the_session_token(
     """While a bulk result page is shown: every key and value of Redis, decoded every way."""
     page = stack_admin("beheerder")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "leerid_session")
-    for stamnummer, name in (("32890", "Ardalan Bhatti"), ("80240", "Amani Bockstal")):
-        search(page, stamnummer)
-        expect_total(page, 1)
-        page.get_by_role("checkbox", name=f"Selecteer {name}", exact=True).check()
-    expect_selected(page, 2)
+    _select_manual_pair(page)
     page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
     page.get_by_role("button", name=SAVE).click()
     expect(page.get_by_text("2 LeerID's hebben een nieuw wachtwoord", exact=True)).to_be_visible()
@@ -189,14 +203,9 @@ def test_websocket_moved_to_the_other_app_process_carries_on(
     """Stop each app process in turn: the tab reconnects through the front, state intact."""
     page = stack_admin("beheerder")
     sockets: list[WebSocket] = []
-    page.on("websocket", sockets.append)
-    for stamnummer, name in (("32890", "Ardalan Bhatti"), ("80240", "Amani Bockstal")):
-        search(page, stamnummer)
-        expect_total(page, 1)
-        page.get_by_role("checkbox", name=f"Selecteer {name}", exact=True).check()
-    expect_selected(page, 2)
+    page.on("websocket", lambda socket: sockets.append(socket))
+    _select_manual_pair(page)
     for stopped, other in (("A", "B"), ("B", "A")):
-        opened = len(sockets)
         stack.apps[stopped].stop()
         # The tab's socket was on one of the two: at least one of the stops moves it.
         search(page, "")
@@ -209,7 +218,6 @@ def test_websocket_moved_to_the_other_app_process_carries_on(
         ).to_be_checked()
         stack.start_app(stopped)
         assert stack.apps[other].process is not None
-        assert len(sockets) >= opened
     assert len(sockets) >= 1, "the tab never had to reconnect: nothing was tested"
     # The same selection still reaches the bulk page.
     page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
