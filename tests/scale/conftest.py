@@ -63,7 +63,11 @@ def stack(
         FRONT_PORT: front_port,
     }
     folder = scale_root / request.module.__name__.rsplit(".", 1)[-1]
-    running = start_stack(folder, scale_pg.url, ports, build=scale_root not in _built)
+    # A module may tune the app (e.g. shorter heartbeats for the fault tests).
+    extra_env = getattr(request.module, "STACK_ENV", {})
+    running = start_stack(
+        folder, scale_pg.url, ports, build=scale_root not in _built, extra_env=extra_env
+    )
     _built.add(scale_root)
     yield running
     errors = running.new_errors()

@@ -221,10 +221,17 @@ def local_command(command: list[str], ports: dict[str, int]) -> list[str]:
     return replaced
 
 
-def start_stack(folder: Path, db_url: str, ports: dict[str, int], *, build: bool) -> Stack:
+def start_stack(
+    folder: Path,
+    db_url: str,
+    ports: dict[str, int],
+    *,
+    build: bool,
+    extra_env: dict[str, str] | None = None,
+) -> Stack:
     """Every part of the README, in its order, on private ports; seeded with the demo data."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = stack_environment(folder, db_url, ports)
+    env = stack_environment(folder, db_url, ports) | (extra_env or {})
     commands = [local_command(c, ports) for c in documented().commands]
     redis_command, *rest = commands
     assert redis_command[0] == "redis-server"
