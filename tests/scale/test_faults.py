@@ -11,53 +11,21 @@ import psutil
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from leerid_app import texts
-from leerid_app.models import BulkRun, LeerIDAccount, Pupil, School
+from leerid_app.models import BulkRun
 from leerid_app.services.demo import SECOND_SCHOOL
-from tests.e2e.conftest import SCHOOL_NAME, column_cells, expect_selected, expect_total, search
+from tests.e2e.conftest import column_cells, expect_total, search
 from tests.pg_cluster import PgCluster
+from tests.scale.flows import SAVE, plan_second_school, renewable_hashes, select_manual_pair
 from tests.scale.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
 # Beats every half second, silent for 3 s means dead: the test need not wait 10 s.
 STACK_ENV = {"LEERID_BULK_HEARTBEAT_SECONDS": "0.5", "LEERID_BULK_STALE_SECONDS": "3"}
-SAVE = "Bewaren en afdrukken"
 LOCK_WAIT_SECONDS = 90
-
-
-def _renewable(engine: Engine) -> dict[int, str]:
-    """Pupil id → password hash of the second school's accounts a bulk renewal replaces."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(LeerIDAccount.pupil_id, LeerIDAccount.password_hash)
-            .join(Pupil, col(Pupil.id) == col(LeerIDAccount.pupil_id))
-            .join(School, col(School.id) == col(Pupil.school_id))
-            .where(School.name == SECOND_SCHOOL, col(LeerIDAccount.email).is_(None))
-        ).all()
-    return dict(rows)
-
-
-def _hashes(engine: Engine, pupil_ids: list[int]) -> dict[int, str]:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(LeerIDAccount.pupil_id, LeerIDAccount.password_hash).where(
-                col(LeerIDAccount.pupil_id).in_(pupil_ids)
-            )
-        ).all()
-    return dict(rows)
-
-
-def _select_pair(page: Page) -> None:
-    for stamnummer, name in (("32890", "Ardalan Bhatti"), ("80240", "Amani Bockstal")):
-        search(page, stamnummer)
-        expect(column_cells(page, "Stamnummer")).to_have_text([stamnummer])
-        box = page.get_by_role("checkbox", name=f"Selecteer {name}", exact=True)
-        box.click()
-        expect(box).to_be_checked()
-    expect_selected(page, 2)
 
 
 def test_the_database_away_for_a_moment_gives_a_message_then_works(
@@ -77,7 +45,7 @@ def test_the_database_away_for_a_moment_gives_a_message_then_works(
 
 def test_a_redis_restart_logs_out_cleanly(stack_admin: Callable[[str], Page], stack: Stack) -> None:
     page = stack_admin("beheerder")
-    _select_pair(page)
+    select_manual_pair(page)
     page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
     page.get_by_role("button", name=SAVE).click()
     expect(page.get_by_text("2 LeerID's hebben een nieuw wachtwoord", exact=True)).to_be_visible()
@@ -123,16 +91,10 @@ def _worker_waiting_on_lock(stack: Stack, engine: Engine) -> psutil.Process:
 def test_a_worker_killed_mid_save_changes_nothing_and_says_so(
     stack_admin: Callable[[str], Page], stack: Stack, stack_engine: Engine
 ) -> None:
-    before = _renewable(stack_engine)
+    before = renewable_hashes(stack_engine, SECOND_SCHOOL)
     assert len(before) >= 30
     page = stack_admin("beheerder")
-    page.get_by_role("button", name="Wijzig instelling").click()
-    page.get_by_role("menuitem", name=SECOND_SCHOOL).click()
-    expect(page.locator(SCHOOL_NAME)).to_have_text(SECOND_SCHOOL)
-    page.get_by_role("button", name=re.compile(r"^Selecteer alle \d+ leerlingen$")).click()
-    expect(page.get_by_text(re.compile(r"^Aantal geselecteerde leerlingen: [1-9]"))).to_be_visible()
-    page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
-    expect(page.get_by_text(f"Totaal aantal rijen: {len(before)}", exact=True)).to_be_visible()
+    plan_second_school(page, len(before))
 
     # Hold one account's row: the save's one transaction blocks there, halfway through its
     # writes, so the kill lands inside it.
@@ -153,7 +115,7 @@ def test_a_worker_killed_mid_save_changes_nothing_and_says_so(
     expect(page.get_by_text(texts.BULK_RUN_INTERRUPTED, exact=True)).to_be_visible(timeout=30_000)
     expect(page.get_by_role("progressbar")).to_have_count(0)
     # The accounts: every one as it was (never a mix), and the run is not left behind.
-    assert _hashes(stack_engine, list(before)) == before
+    assert renewable_hashes(stack_engine, SECOND_SCHOOL) == before
     with Session(stack_engine) as session:
         assert session.exec(select(BulkRun)).all() == []
     # The killed worker is replaced, and the next click works.

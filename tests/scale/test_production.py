@@ -20,32 +20,20 @@ from leerid_app.services.hashing import make_password_hashing
 from leerid_app.settings import Settings
 from tests.e2e.conftest import (
     SCHOOL_NAME,
-    column_cells,
     expect_selected,
     expect_total,
     search,
 )
+from tests.scale.flows import SAVE, plan_second_school, renewable_hashes, select_manual_pair
 from tests.scale.redis_scan import assert_not_in_redis
 from tests.scale.stack import Stack, documented
 
 pytestmark = pytest.mark.e2e
 
-SAVE = "Bewaren en afdrukken"
 DOWNLOAD_PDF = "Download een PDF met LeerID gebruikersnamen en wachtwoorden"
 DOWNLOAD_EXCEL = "Download de Excel met alle LeerID data"
 RESULT_HEADING = re.compile(r"^\d+ LeerID's hebben een nieuw wachtwoord$")
 WORKERS_PER_APP = 3
-
-
-def _hashes(engine: Engine, school: str) -> dict[int, str]:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(LeerIDAccount.pupil_id, LeerIDAccount.password_hash)
-            .join(Pupil, col(Pupil.id) == col(LeerIDAccount.pupil_id))
-            .join(School, col(School.id) == col(Pupil.school_id))
-            .where(School.name == school, col(LeerIDAccount.email).is_(None))
-        ).all()
-    return dict(rows)
 
 
 def _pupil(engine: Engine, stamnummer: str) -> Pupil:
@@ -73,18 +61,6 @@ def _download(page: Page, button: str) -> bytes:
     path = info.value.path()
     with open(path, "rb") as file:
         return file.read()
-
-
-def _select_manual_pair(page: Page) -> None:
-    """Tick Ardalan Bhatti and Amani Bockstal, each found by stamnummer."""
-    for stamnummer, name in (("32890", "Ardalan Bhatti"), ("80240", "Amani Bockstal")):
-        search(page, stamnummer)
-        # The search's own answer first: a box of the previous list is ignored by the server.
-        expect(column_cells(page, "Stamnummer")).to_have_text([stamnummer])
-        box = page.get_by_role("checkbox", name=f"Selecteer {name}", exact=True)
-        box.click()
-        expect(box).to_be_checked()
-    expect_selected(page, 2)
 
 
 def test_the_documented_parts_are_running(stack: Stack) -> None:
@@ -136,25 +112,13 @@ def test_single_renewal_downloads_the_slip(
     assert _verify(stack, account.password_hash, password)
 
 
-def _second_school_plan(page: Page, count: int) -> None:
-    page.get_by_role("button", name="Wijzig instelling").click()
-    page.get_by_role("menuitem", name=SECOND_SCHOOL).click()
-    expect(page.locator(SCHOOL_NAME)).to_have_text(SECOND_SCHOOL)
-    page.get_by_role("button", name=re.compile(r"^Selecteer alle \d+ leerlingen$")).click()
-    page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
-    expect(
-        page.get_by_role("heading", name="Bulk: genereer nieuw wachtwoord", exact=True)
-    ).to_be_visible()
-    expect(page.get_by_text(f"Totaal aantal rijen: {count}", exact=True).first).to_be_visible()
-
-
 def test_bulk_renewal_with_progress_and_both_downloads(
     stack_admin: Callable[[str], Page], stack: Stack, stack_engine: Engine
 ) -> None:
-    before = _hashes(stack_engine, SECOND_SCHOOL)
+    before = renewable_hashes(stack_engine, SECOND_SCHOOL)
     assert len(before) >= 30
     page = stack_admin("beheerder")
-    _second_school_plan(page, len(before))
+    plan_second_school(page, len(before))
     page.get_by_role("button", name=SAVE).click()
     page.get_by_role("button", name=f"Ja, vervang {len(before)} wachtwoorden").click()
     # The live progress bar, updated by whichever worker runs the save.
@@ -165,7 +129,7 @@ def test_bulk_renewal_with_progress_and_both_downloads(
     rows = list(excel.active.iter_rows(min_row=2, values_only=True))
     pdf = _pdf_text(_download(page, DOWNLOAD_PDF))
     assert len(rows) == len(before)
-    after = _hashes(stack_engine, SECOND_SCHOOL)
+    after = renewable_hashes(stack_engine, SECOND_SCHOOL)
     assert all(after[pupil_id] != old for pupil_id, old in before.items())
     by_username = {row[3]: row[4] for row in rows}
     with Session(stack_engine) as session:
@@ -184,7 +148,7 @@ def test_redis_holds_no_plain_text_password_nor_the_session_token(
     """While a bulk result page is shown: every key and value of Redis, decoded every way."""
     page = stack_admin("beheerder")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "leerid_session")
-    _select_manual_pair(page)
+    select_manual_pair(page)
     page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
     page.get_by_role("button", name=SAVE).click()
     expect(page.get_by_text("2 LeerID's hebben een nieuw wachtwoord", exact=True)).to_be_visible()
@@ -204,7 +168,7 @@ def test_websocket_moved_to_the_other_app_process_carries_on(
     page = stack_admin("beheerder")
     sockets: list[WebSocket] = []
     page.on("websocket", lambda socket: sockets.append(socket))
-    _select_manual_pair(page)
+    select_manual_pair(page)
     for stopped, other in (("A", "B"), ("B", "A")):
         stack.apps[stopped].stop()
         # The tab's socket was on one of the two: at least one of the stops moves it.
