@@ -71,6 +71,7 @@ bench: setup
 	$(PY) -m benchmarks.fuzz_import
 	$(PY) -m benchmarks.bench_login_limit
 	$(PY) -m benchmarks.bench_pupil_logins
+	$(PY) -m benchmarks.bench_readiness
 
 clean:
 	rm -rf .web .states

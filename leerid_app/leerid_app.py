@@ -4,13 +4,15 @@ import reflex as rx
 
 from leerid_app import redaction, routes, texts
 from leerid_app.http_headers import security_headers
-from leerid_app.pages.bulk import bulk_activate_page, bulk_renew_page
+from leerid_app.pages.bulk import bulk_activate_page, bulk_fix_page, bulk_renew_page
 from leerid_app.pages.imports import import_page
 from leerid_app.pages.logbook import logbook_page
 from leerid_app.pages.login import login_page
 from leerid_app.pages.pupil_detail import pupil_detail_page
 from leerid_app.pages.pupil_edit import pupil_edit_page
 from leerid_app.pages.pupils import pupils_page
+from leerid_app.pages.readiness import overview_page, readiness_page
+from leerid_app.pages.reports import data_check_page, leavers_page
 from leerid_app.portal.pages import add_portal_pages
 from leerid_app.state.auth import AuthState
 from leerid_app.state.bulk import BulkState
@@ -19,6 +21,8 @@ from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.readiness import OverviewState, ReadinessState
+from leerid_app.state.reports import DataCheckState, LeaversState
 from leerid_app.state.session_gate import SessionGate
 
 redaction.install()  # before anything logs: no payload, token or cookie in any log line
@@ -87,6 +91,36 @@ app.add_page(
     route=routes.IMPORT,
     title=texts.page_title(texts.IMPORT_HEADING),
     on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, ImportState.load],
+)
+app.add_page(
+    bulk_fix_page,
+    route=routes.BULK_FIX,
+    title=texts.page_title(texts.BULK_FIX_HEADING),
+    on_load=[EditCredentialsState.discard, CLEAR_PAGE_ERROR, BulkState.prepare_fix],
+)
+app.add_page(
+    overview_page,
+    route=routes.OVERVIEW,
+    title=texts.page_title(texts.OVERVIEW_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, OverviewState.load],
+)
+app.add_page(
+    readiness_page,
+    route=routes.READINESS,
+    title=texts.page_title(texts.READINESS_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, ReadinessState.load],
+)
+app.add_page(
+    data_check_page,
+    route=routes.DATA_CHECK,
+    title=texts.page_title(texts.DATA_CHECK_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, DataCheckState.load],
+)
+app.add_page(
+    leavers_page,
+    route=routes.LEAVERS,
+    title=texts.page_title(texts.LEAVERS_HEADING),
+    on_load=[*FORGET_PASSWORDS, CLEAR_PAGE_ERROR, LeaversState.load],
 )
 
 # The Leerlingloket: the pupils' own pages, state and session (leerid_app/portal/).

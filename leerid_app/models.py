@@ -58,6 +58,8 @@ class Pupil(SQLModel, table=True):
         # The list page always filters on school and sorts on name.
         Index("ix_pupil_school_sort", "school_id", "sort_key"),
         Index("ix_pupil_school_group_sort", "school_id", "administrative_group", "sort_key"),
+        # The Gegevenscontrole looks for two pupils of a school with the same INSZ.
+        Index("ix_pupil_school_insz", "school_id", "insz"),
         {"extend_existing": True},
     )
 
@@ -202,6 +204,8 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("ix_audit_school_time", "school_id", "occurred_at"),
+        # The Overzicht's logins per day read a month of one school's pupil logins from it alone.
+        Index("ix_audit_school_action_time", "school_id", "action", "occurred_at"),
         {"extend_existing": True},
     )
 

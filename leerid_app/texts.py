@@ -191,6 +191,7 @@ NEW_ADVANCED_HINT = "nieuw gevorderd wachtwoord"
 SHOW_ALL_SKIPPED = "Toon alle overgeslagen leerlingen"
 SKIPPED_LIST_LABEL = "Overgeslagen leerlingen"
 PROGRESS_LABEL = "Voortgang van het bewaren"
+KIND_FIXED = "klaargezette"
 RESULT_DISCARDED = (
     "De wachtwoorden worden niet bewaard: download de PDF of de Excel voor je deze pagina verlaat."
 )
@@ -235,7 +236,6 @@ COL_WHEN = "Tijdstip"
 COL_WHO = "Beheerder"
 COL_ACTION = "Actie"
 COL_PUPIL = "Leerling"
-LEERID = "LeerID"
 COL_DETAILS = "Details"
 
 # Import from the pupil administration package
@@ -333,6 +333,12 @@ CONFIRM_ACTIVATE_TITLE = "LeerID's aanmaken?"
 CONFIRM_ACTIVATE = "Je maakt {count} nieuwe LeerID's aan."
 CONFIRM_RENEW_BUTTON = "Ja, vervang {count} wachtwoorden"
 CONFIRM_ACTIVATE_BUTTON = "Ja, maak {count} LeerID's aan"
+CONFIRM_FIX_TITLE = "LeerID's klaarzetten?"
+CONFIRM_FIX = (
+    "Je zet {count} LeerID's klaar voor de toets: wie nog geen LeerID heeft, krijgt er een; de "
+    "anderen krijgen een nieuw wachtwoord en hun huidige wachtwoord werkt daarna niet meer."
+)
+CONFIRM_FIX_BUTTON = "Ja, zet {count} LeerID's klaar"
 CONFIRM_CANCEL = "Annuleren"
 SELECTED_HIDDEN = "(waarvan {count} niet zichtbaar met de huidige filters)"
 DOWNLOADED = "Gedownload"
@@ -420,6 +426,7 @@ AUDIT_ACTION_LABELS = {
     "pupil_email_removed": "Leerling verwijderde het e-mailadres",
     "pupil_reset_requested": "Wachtwoord vergeten: link verstuurd",
     "pupil_reset_done": "Wachtwoord hersteld via e-mail",
+    "report_downloaded": "Rapport gedownload",
 }
 AUDIT_DETAIL_LABELS = {
     "bulk": "bulk",
@@ -441,6 +448,115 @@ AUDIT_DETAIL_LABELS = {
     "email": "e-mailadres",
     "kind": "soort",
     "postponed": "uitgesteld",
+    "report": "rapport",
 }
 YES = "ja"
 NO = "nee"
+# Overzicht, Klaar voor de toets?, Gegevenscontrole, Wie wordt inactief? (readiness and reports)
+NAV_OVERVIEW = "Overzicht"
+NAV_READINESS = "Klaar voor de toets?"
+NAV_DATA_CHECK = "Gegevenscontrole"
+NAV_LEAVERS = "Wie wordt inactief?"
+ATTENTION_LABEL = "Aandachtspunt"
+OVERVIEW_HEADING = "Overzicht"
+OVERVIEW_TABLE = "LEERLINGEN PER ADMINISTRATIEVE GROEP"
+OVERVIEW_ALL_GROUPS = "Alle groepen"
+OVERVIEW_COLUMNS = {
+    "pupils": "Leerlingen",
+    "active": "Actief",
+    "not_logged_in": "Nog niet aangemeld",
+    "must_choose": "Moet wachtwoord kiezen",
+    "deadline_passed": "waarvan termijn verstreken",
+    "email_linked": "E-mail gekoppeld",
+    "no_account": "Geen account",
+    "inactive": "Inactief",
+}
+OVERVIEW_LINK = "{count} leerlingen: {group}, {column}"
+LOGIN_CHART_HEADING = "AANMELDINGEN VAN LEERLINGEN PER DAG (LAATSTE 30 DAGEN)"
+LOGIN_CHART_TOTAL = "Aanmeldingen in de laatste 30 dagen: "
+LOGIN_CHART_FROM_LAST_LOGIN = (
+    "Er zijn nog geen aanmeldingen gelogd: de grafiek toont enkel de laatste aanmelding van "
+    "elke leerling."
+)
+LOGIN_CHART_SERIES = "Aanmeldingen"
+LOGIN_CHART_TABLE = "Aanmeldingen per dag"
+COL_DAY = "Dag"
+COL_LOGINS = "Aanmeldingen"
+
+READINESS_HEADING = "Klaar voor de toets?"
+READINESS_INTRO = (
+    "Kies de administratieve groepen die de toets afleggen (of gebruik je selectie uit de "
+    "leerlingenlijst). Je ziet per leerling of die kan aanmelden, en waarom niet."
+)
+READINESS_GROUPS = "Administratieve groepen"
+READINESS_USE_SELECTION = "Gebruik mijn selectie uit de lijst"
+READINESS_SELECTION_SIZE = "Geselecteerd in de lijst: "
+READINESS_CLEAR = "Wis keuze"
+READINESS_CHOOSE_FIRST = "Kies minstens één administratieve groep."
+READINESS_COUNTS = "RESULTAAT"
+READINESS_IN_SCOPE = "Leerlingen gekozen: "
+READINESS_READY = "Kunnen aanmelden: "
+READINESS_TABLE = "LEERLINGEN DIE NIET VLOT KUNNEN AANMELDEN"
+READINESS_ALL_READY = "Alle gekozen leerlingen kunnen aanmelden."
+READINESS_FIX = "Zet klaar voor de toets"
+READINESS_FIX_ACTIVATE = "LeerID's te activeren: "
+READINESS_FIX_RENEW = "Nieuwe wachtwoorden: "
+READINESS_FIX_UNTOUCHED = (
+    "Leerlingen met een gekoppeld e-mailadres en inactieve leerlingen blijven ongemoeid."
+)
+READINESS_NOTHING_TO_FIX = "Er is niets klaar te zetten."
+COL_REASON = "Reden"
+COL_FIX = "Klaarzetten"
+REASON_LABELS = {
+    "no_account": "Geen account",
+    "inactive": "Inactief (einde inschrijving)",
+    "email_linked": "E-mail gekoppeld: kan zelf het wachtwoord herstellen",
+    "deadline_passed": "Termijn om wachtwoord te kiezen verstreken",
+    "recently_issued": "Nog niet aangemeld met het wachtwoord van de laatste 14 dagen",
+    "never_logged_in": "Nog niet aangemeld",
+}
+FIX_LABELS = {
+    "activate": "LeerID activeren",
+    "renew": "Nieuw wachtwoord",
+    "none": "Geen actie mogelijk",
+}
+BULK_FIX_HEADING = "Bulk: klaarzetten voor de toets"
+TO_FIX = "LEERLINGEN DIE KLAARGEZET WORDEN"
+RESULT_FIXED = "{count} LeerID's zijn klaargezet voor de toets"
+RESULT_FIXED_ONE = "1 LeerID is klaargezet voor de toets"
+RESULT_TABLE_FIXED = "KLAARGEZETTE LEERID'S MET {kind} WACHTWOORD"
+LARGE_SLIPS = "Grote letters: één strookje per kwart pagina (dyslexievriendelijk)"
+
+DATA_CHECK_HEADING = "Gegevenscontrole"
+DATA_CHECK_INTRO = (
+    "Wat de school moet verbeteren in haar leerlingadministratiepakket. Enkel leerlingen "
+    "van wie de inschrijving nog loopt."
+)
+DATA_CHECK_TABLE = "TE VERBETEREN GEGEVENS"
+DATA_CHECK_NONE = "Geen verschillen gevonden."
+ISSUE_LABELS = {
+    "name_differs": "Naam verschilt van de officiële naam",
+    "birth_date_differs": "Geboortedatum in INSZ verschilt van de officiële geboortedatum",
+    "missing_official": "Geen officiële gegevens",
+    "duplicate_insz": "Zelfde INSZ als een andere leerling",
+    "likely_duplicate": "Mogelijk dubbel ingeschreven (zelfde naam en geboortedatum)",
+}
+COL_ISSUE = "Bevinding"
+COL_ENROLLMENT_VALUE = "Inschrijving"
+COL_OFFICIAL_VALUE = "Officieel"
+COL_RELATED = "Andere leerling(en)"
+DOWNLOAD_REPORT_EXCEL = "Download als Excel"
+
+LEAVERS_HEADING = "Wie wordt inactief?"
+LEAVERS_INTRO = (
+    "Leerlingen van wie de inschrijving eindigt in de gekozen periode. Hun LeerID wordt dan "
+    "automatisch inactief."
+)
+LEAVERS_FROM = "Van"
+LEAVERS_TO = "Tot en met"
+LEAVERS_PER_GROUP = "PER ADMINISTRATIEVE GROEP"
+LEAVERS_TABLE = "LEERLINGEN VAN WIE DE INSCHRIJVING EINDIGT"
+LEAVERS_NONE = "Geen leerlingen van wie de inschrijving eindigt in deze periode."
+COL_ENROLLMENT_END = "Einde inschrijving"
+COL_COUNT = "Aantal"
+BAD_DATE = "Vul een geldige datum in."

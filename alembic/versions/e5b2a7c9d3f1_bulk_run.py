@@ -1,7 +1,7 @@
 """Bulk runs in progress, with a heartbeat: a dead worker's run is reported, not waited for.
 
 Revision ID: e5b2a7c9d3f1
-Revises: c4d8e2f1a9b3
+Revises: 7c3e0a915d42
 Create Date: 2026-12-03 21:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "e5b2a7c9d3f1"
-down_revision: str | None = "c4d8e2f1a9b3"
+down_revision: str | None = "7c3e0a915d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -72,6 +72,10 @@ def header() -> rx.Component:
                 rx.el.nav(
                     rx.flex(
                         rx.link(texts.NAV_PUPILS, href=routes.PUPILS, weight="medium"),
+                        rx.link(texts.NAV_OVERVIEW, href=routes.OVERVIEW, weight="medium"),
+                        rx.link(texts.NAV_READINESS, href=routes.READINESS, weight="medium"),
+                        rx.link(texts.NAV_DATA_CHECK, href=routes.DATA_CHECK, weight="medium"),
+                        rx.link(texts.NAV_LEAVERS, href=routes.LEAVERS, weight="medium"),
                         rx.link(texts.NAV_LOGBOOK, href=routes.LOGBOOK, weight="medium"),
                         rx.link(texts.NAV_IMPORT, href=routes.IMPORT, weight="medium"),
                         spacing="4",

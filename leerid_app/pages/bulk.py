@@ -15,6 +15,7 @@ from leerid_app.components.layout import (
 from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.state.bulk import (
     ACTIVATE,
+    FIX,
     RENEW,
     RESULT,
     SKIPPED_NAMES_SHOWN,
@@ -54,7 +55,7 @@ def _planned_row(row: BulkRowView) -> rx.Component:
 
 def planned_table(mode: str) -> rx.Component:
     """LEERLINGEN ZONDER E-MAILADRES (renewal) or the pupils without LeerID (activation)."""
-    title = texts.WITHOUT_EMAIL if mode == RENEW else texts.TO_ACTIVATE
+    title = {RENEW: texts.WITHOUT_EMAIL, FIX: texts.TO_FIX}.get(mode, texts.TO_ACTIVATE)
     return rx.card(
         rx.vstack(
             table_heading(title, S.planned_total, id="planned-total"),
@@ -229,7 +230,12 @@ def _question(
 def confirm_dialog() -> rx.Component:
     """Asks before more than a few accounts change, naming the number."""
     return _question(
-        rx.cond(S.mode == RENEW, texts.CONFIRM_RENEW_TITLE, texts.CONFIRM_ACTIVATE_TITLE),
+        rx.match(
+            S.mode,
+            (RENEW, texts.CONFIRM_RENEW_TITLE),
+            (FIX, texts.CONFIRM_FIX_TITLE),
+            texts.CONFIRM_ACTIVATE_TITLE,
+        ),
         S.confirm_text,
         rx.button(
             texts.CONFIRM_CANCEL,
@@ -379,6 +385,16 @@ def result_view() -> rx.Component:
         ),
         rx.cond(
             S.result_total > 0,
+            rx.checkbox(
+                texts.LARGE_SLIPS,
+                aria_label=texts.LARGE_SLIPS,
+                checked=S.large_slips,
+                on_change=S.set_large_slips,
+                id="large-slips",
+            ),
+        ),
+        rx.cond(
+            S.result_total > 0,
             rx.hstack(
                 _download_button(texts.DOWNLOAD_PDF, "file-text", S.download_pdf, S.pdf_downloaded),
                 _download_button(
@@ -404,7 +420,9 @@ def result_view() -> rx.Component:
 
 def _bulk_page(mode: str) -> rx.Component:
     # The route fixes the mode: the heading is right before the server has answered.
-    heading = texts.BULK_ACTIVATE_HEADING if mode == ACTIVATE else texts.BULK_RENEW_HEADING
+    heading = {ACTIVATE: texts.BULK_ACTIVATE_HEADING, FIX: texts.BULK_FIX_HEADING}.get(
+        mode, texts.BULK_RENEW_HEADING
+    )
     return page_frame(
         page_heading(heading),
         error_callout(S.error),
@@ -420,3 +438,8 @@ def bulk_renew_page() -> rx.Component:
 def bulk_activate_page() -> rx.Component:
     """`Bulk: activeer LeerID's`."""
     return _bulk_page(ACTIVATE)
+
+
+def bulk_fix_page() -> rx.Component:
+    """`Bulk: klaarzetten voor de toets` (from Klaar voor de toets?)."""
+    return _bulk_page(FIX)

@@ -180,6 +180,7 @@ def preview_card() -> rx.Component:
                     ),
                     rx.checkbox(
                         texts.IMPORT_ONLY_VALID,
+                        aria_label=texts.IMPORT_ONLY_VALID,
                         checked=S.only_valid,
                         on_change=S.set_only_valid,
                         disabled=S.busy,

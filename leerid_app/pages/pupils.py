@@ -8,7 +8,13 @@ from leerid_app import texts
 from leerid_app.components.layout import live_status, page_frame, page_heading, section_heading
 from leerid_app.components.tables import data_table, pager, table_heading
 from leerid_app.services.pupils import PupilRow, SortField
-from leerid_app.state.pupils import ALL, STATUS_OPTIONS, TYPE_OPTIONS, PupilListState
+from leerid_app.state.pupils import (
+    ALL,
+    ATTENTION_OPTIONS,
+    STATUS_OPTIONS,
+    TYPE_OPTIONS,
+    PupilListState,
+)
 
 
 def _filter_select(
@@ -68,6 +74,12 @@ def filter_bar() -> rx.Component:
                     list(TYPE_OPTIONS),
                     PupilListState.account_type,
                     PupilListState.set_account_type,
+                ),
+                _filter_select(
+                    texts.ATTENTION_LABEL,
+                    ATTENTION_OPTIONS,
+                    PupilListState.attention,
+                    PupilListState.set_attention,
                 ),
                 spacing="4",
                 wrap="wrap",

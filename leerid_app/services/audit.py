@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     PUPIL_EMAIL_REMOVED = "pupil_email_removed"
     PUPIL_RESET_REQUESTED = "pupil_reset_requested"
     PUPIL_RESET_DONE = "pupil_reset_done"
+    REPORT_DOWNLOADED = "report_downloaded"
 
 
 # The actor_username of events a pupil causes in the Leerlingloket (no administrator).

@@ -588,3 +588,75 @@ def _audit_batch(
 
 
 _REFUSED_REASON = "intussen gewijzigd"
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    """A readiness fix: activations and renewals shown as one table and saved in one run."""
+
+    to_activate: list[PlannedPassword]
+    to_renew: list[PlannedPassword]
+    email_linked: list[BulkPupil]
+
+    @property
+    def planned(self) -> list[PlannedPassword]:
+        """Both kinds in one list, sorted by name like the other plans."""
+        return sorted([*self.to_activate, *self.to_renew], key=lambda p: _name_key(p.pupil))
+
+
+def plan_fix(
+    session: Session,
+    *,
+    school_id: int,
+    activate_ids: Collection[int],
+    renew_ids: Collection[int],
+    rng: random.Random = passwords.SYSTEM_RANDOM,
+) -> FixPlan:
+    """Activation for the pupils without a LeerID, renewal for the others; never an e-mail one.
+
+    Each half goes through its own plan, so the rules (the e-mail exception, account types)
+    are those of the two ordinary bulk actions.
+    """
+    if len(activate_ids) + len(renew_ids) > MAX_BULK_PUPILS:
+        raise DomainError(MSG_TOO_MANY)
+    activation = plan_activation(session, school_id=school_id, pupil_ids=activate_ids, rng=rng)
+    renewal = plan_renewal(session, school_id=school_id, pupil_ids=renew_ids, rng=rng)
+    return FixPlan(activation.to_activate, renewal.renewable, renewal.email_linked)
+
+
+def save_fix(
+    session: Session,
+    *,
+    school_id: int,
+    planned: Sequence[PlannedPassword],
+    password_hashes: Sequence[str],
+    actor: Actor,
+    now: datetime | None = None,
+) -> BulkSaveResult:
+    """Save a FixPlan's rows in the caller's one transaction: all activations and renewals, or none.
+
+    A planned row without an account version had no LeerID when planned: an activation.
+    """
+    now = clock.now_or(now)
+    _check_plan(planned, password_hashes)
+    pairs = list(zip(planned, password_hashes, strict=True))
+    activate = [(p, h) for p, h in pairs if p.pupil.version is None]
+    renew = [(p, h) for p, h in pairs if p.pupil.version is not None]
+    results: list[BulkSaveResult] = []
+    for rows, save in ((activate, save_activation), (renew, save_renewal)):
+        if rows:
+            results.append(
+                save(
+                    session,
+                    school_id=school_id,
+                    planned=[p for p, _h in rows],
+                    password_hashes=[h for _p, h in rows],
+                    actor=actor,
+                    now=now,
+                )
+            )
+    return BulkSaveResult(
+        sorted((c for r in results for c in r.issued), key=slip_order),
+        sorted((x for r in results for x in r.refused), key=lambda x: x.name_and_stamnummer),
+        [x for r in results for x in r.renamed],
+    )

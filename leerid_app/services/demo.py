@@ -19,8 +19,9 @@ from leerid_app.models import (
     Pupil,
     School,
 )
-from leerid_app.services import admins, clock, passwords, usernames
+from leerid_app.services import admins, audit, clock, passwords, usernames
 from leerid_app.services.accounts import account_type_for, add_months, password_type_for
+from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.dates import school_year_end, school_year_start
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.pupils import pupil_search_keys
@@ -37,6 +38,7 @@ DEMO_ADMINS = (
     ("beheerder.b", "Demo Beheerder B", (SECOND_SCHOOL,)),
 )
 SEED = 2023
+LOGIN_HISTORY_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,35 @@ def _hash_all(plain: list[str], hashing: PasswordHashing) -> list[str]:
         return list(pool.map(hashing.hash, plain))
 
 
+def demo_insz(born: date, sequence: int) -> str:
+    """A rijksregisternummer with a valid checksum (``2`` prefixed for births from 2000)."""
+    body = f"{born:%y%m%d}{sequence:03d}"
+    prefixed = ("2" if born.year >= 2000 else "") + body
+    return f"{body}{97 - int(prefixed) % 97:02d}"
+
+
+def _add_insz_and_findings(builder: _DemoBuilder) -> None:
+    """INSZ for every pupil with a birth date, and a few errors for the Gegevenscontrole:
+    an INSZ whose birth date differs, two pupils sharing an INSZ, a differing official name.
+
+    A separate random generator keeps the rest of the demo as it was.
+    """
+    rng = random.Random(SEED * 7 + (builder.school.id or 0))
+    dated = [p.pupil for p in builder.planned if p.pupil.birth_date is not None]
+    for pupil in dated:
+        assert pupil.birth_date is not None
+        pupil.insz = demo_insz(pupil.birth_date, rng.randint(1, 997))
+    manual = {m.stamnummer for m in MANUAL_PUPILS}
+    candidates = [p for p in dated if p.stamnummer not in manual]
+    if len(candidates) < 4:
+        return
+    wrong_birth, first, second, renamed = rng.sample(candidates, 4)
+    assert wrong_birth.birth_date is not None
+    wrong_birth.insz = demo_insz(wrong_birth.birth_date + timedelta(days=1), 401)
+    second.insz = first.insz
+    renamed.official_first_name = f"{renamed.first_name}-Maria"
+
+
 def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) -> None:
     session.add_all(planned.pupil for planned in builder.planned)
     session.flush()
@@ -337,6 +368,7 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
         now - timedelta(hours=1),
     )
     handed_out: set[str] = set()
+    logins: list[tuple[int, datetime, datetime]] = []
     for planned, password_hash in zip(with_account, hashes, strict=True):
         rng = builder.rng
         assert planned.account_type is not None
@@ -374,7 +406,46 @@ def _store(session: Session, builder: _DemoBuilder, hashing: PasswordHashing) ->
                 password_changed_at=created,
             )
         )
+        if last_login is not None:
+            assert planned.pupil.id is not None
+            logins.append((planned.pupil.id, created, last_login))
+    _seed_login_events(session, builder, logins, now)
     session.flush()
+
+
+def _seed_login_events(
+    session: Session,
+    builder: _DemoBuilder,
+    logins: list[tuple[int, datetime, datetime]],
+    now: datetime,
+) -> None:
+    """The Leerlingloket's login events of the last 30 days, ending at each ``last_login_at``.
+
+    Pupils log in on some school days during lessons; a separate random generator keeps the
+    rest of the demo the same as before.
+    """
+    rng = random.Random(SEED * 31 + (builder.school.id or 0))
+    window_start = now - timedelta(days=LOGIN_HISTORY_DAYS)
+    for pupil_id, created, last_login in logins:
+        if last_login < window_start:
+            continue
+        moments = [last_login]
+        day = max(created, window_start).date()
+        while day < last_login.date():
+            if day.weekday() < 5 and rng.random() < 0.35:
+                lesson = time(rng.randint(7, 13), rng.randint(0, 59), tzinfo=UTC)
+                moments.append(datetime.combine(day, lesson))
+            day += timedelta(days=1)
+        for moment in moments:
+            audit.record_event(
+                session,
+                action=AuditAction.PUPIL_LOGIN,
+                actor_administrator_id=None,
+                actor_username=PUPIL_ACTOR,
+                school_id=builder.school.id,
+                pupil_id=pupil_id,
+                now=moment,
+            )
 
 
 def _build_demo_school(session: Session, today: date) -> tuple[School, _DemoBuilder]:
@@ -464,9 +535,11 @@ def seed_demo(
     )
     second_builder.add_random(45, PRIMARY_GROUPS, EducationLevel.BASIS)
     second_builder.add_random(14, SECONDARY_GROUPS[:3], EducationLevel.SECUNDAIR)
+    _add_insz_and_findings(second_builder)
     _store(session, second_builder, hashing)
 
     _, builder = _build_demo_school(session, today)
+    _add_insz_and_findings(builder)
     _store(session, builder, hashing)
 
     _give_known_passwords(session, hashing, today)

@@ -27,6 +27,33 @@ class AccountStatus(enum.StrEnum):
     GEEN_ACCOUNT = "Geen account"
 
 
+class Attention(enum.StrEnum):
+    """What the list can narrow accounts down to, beyond status: the Overzicht's columns."""
+
+    NOT_LOGGED_IN = "Nog niet aangemeld"
+    MUST_CHOOSE = "Moet wachtwoord kiezen"
+    DEADLINE_PASSED = "Termijn om wachtwoord te kiezen verstreken"
+    EMAIL_LINKED = "E-mail gekoppeld"
+
+
+def attention_condition(attention: Attention, today: date) -> ColumnElement[bool]:
+    """SQL for one attention filter; the Overzicht counts with the very same conditions."""
+    has_account = LeerIDAccount.pupil_id.is_not(None)
+    if attention is Attention.NOT_LOGGED_IN:
+        return and_(has_account, LeerIDAccount.last_login_at.is_(None))
+    if attention is Attention.EMAIL_LINKED:
+        return and_(has_account, LeerIDAccount.email.is_not(None), LeerIDAccount.email != "")
+    must_choose = and_(
+        has_account,
+        LeerIDAccount.must_change_password.is_(True),
+        LeerIDAccount.password_type == PasswordType.GEVORDERD,
+    )
+    if attention is Attention.MUST_CHOOSE:
+        return must_choose
+    # The deadline day itself still allows `Later wijzigen`; the day after it does not.
+    return and_(must_choose, LeerIDAccount.password_change_deadline < today)
+
+
 class SortField(enum.StrEnum):
     """Sortable columns of the list."""
 
@@ -80,6 +107,7 @@ class PupilFilter:
     administrative_group: str = ""
     status: AccountStatus | None = None
     account_type: AccountType | None = None
+    attention: Attention | None = None
 
     def conditions(self, school_id: int, today: date) -> list[ColumnElement[bool]]:
         """SQL conditions for this filter, the school scope first."""
@@ -93,6 +121,8 @@ class PupilFilter:
             conditions.append(status_condition(self.status, today))
         if self.account_type is not None:
             conditions.append(LeerIDAccount.account_type == self.account_type)
+        if self.attention is not None:
+            conditions.append(attention_condition(self.attention, today))
         return conditions
 
 

@@ -106,6 +106,14 @@ class AuthState(rx.State):
             self.page_error = error.message
         return None
 
+    def _check_session(self) -> rx.event.EventSpec | None:
+        """Off to the login page when the session is gone (handlers with nothing to act on)."""
+        try:
+            self._as_admin(lambda _session, context: context, read_only=True)
+        except NotLoggedIn:
+            return self._session_lost()
+        return None
+
     def _session_lost(self) -> rx.event.EventSpec:
         had_token = bool(self.session_token)
         notice = texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED

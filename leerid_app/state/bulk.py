@@ -14,15 +14,16 @@ from sqlmodel import Session
 from leerid_app import routes, texts
 from leerid_app.db import session_scope
 from leerid_app.models import AccountType, Pupil
-from leerid_app.services import audit, bulk, bulk_runs, clock
+from leerid_app.services import audit, bulk, bulk_runs, clock, readiness
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
 from leerid_app.services.credentials import IssuedCredential
+from leerid_app.services.dates import dutch_date
 from leerid_app.services.errors import DomainError
 from leerid_app.services.exports import export_filename
 from leerid_app.services.exports.credentials_xlsx import build_credentials_xlsx
-from leerid_app.services.exports.slips_pdf import build_slips_pdf
+from leerid_app.services.exports.slips_pdf import LARGE, STANDARD, build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.scope import AdminContext
 from leerid_app.services.versions import RefusedPupil
@@ -31,8 +32,11 @@ from leerid_app.state.auth import AuthState
 from leerid_app.state.focus import RESULT_HEADING_ID, SKIPPED_LIST_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin, run_for_pupil
 from leerid_app.state.pupils import PupilListState
+from leerid_app.state.readiness import ReadinessState
 
 RENEW, ACTIVATE = "renew", "activate"
+FIX = "fix"  # Klaar voor de toets?: activations and renewals in one run
+PAGE_OF_MODE = {RENEW: routes.BULK_RENEW, ACTIVATE: routes.BULK_ACTIVATE, FIX: routes.BULK_FIX}
 PLAN, RESULT = "plan", "result"
 TABLE_PAGE_SIZE = 50  # keeps every state update small, also for a whole school
 SKIPPED_NAMES_SHOWN = 20
@@ -129,6 +133,8 @@ class BulkState(AuthState):
     pdf_downloaded: bool = False
     excel_downloaded: bool = False
     leave_warning: bool = False
+    # The dyslexia-friendly slips: bigger type, more spacing, four per page.
+    large_slips: bool = False
 
     # The plan and the result stay on the server; the browser gets one page at a time.
     _planned: list[PlannedPassword] = []
@@ -260,10 +266,25 @@ class BulkState(AuthState):
         self._clear()
         self.mode = mode
         selection = (await self.get_state(PupilListState)).selected_ids()
+        try:
+            scope = (await self.get_state(ReadinessState)).fix_scope() if mode == FIX else None
+        except DomainError as error:
+            self.error = error.message
+            return None
 
         def plan(session: Session, context: AdminContext):
             self._apply_context(context)
             self._school_id = context.school_id
+            if scope is not None:
+                targets = readiness.fix_targets(
+                    session, school_id=context.school_id, scope=scope, today=clock.today()
+                )
+                return bulk.plan_fix(
+                    session,
+                    school_id=context.school_id,
+                    activate_ids=targets.activate,
+                    renew_ids=targets.renew,
+                )
             if mode == RENEW:
                 return bulk.plan_renewal(session, school_id=context.school_id, pupil_ids=selection)
             return bulk.plan_activation(session, school_id=context.school_id, pupil_ids=selection)
@@ -275,7 +296,9 @@ class BulkState(AuthState):
         except DomainError as error:
             self.error = error.message
             return None
-        if mode == RENEW:
+        if mode == FIX:
+            self._planned, skipped = result.planned, []
+        elif mode == RENEW:
             self._planned = result.renewable
             self._email_linked = result.email_linked
             skipped = [(texts.SKIPPED_WITHOUT_ACCOUNT, result.without_account)]
@@ -294,7 +317,9 @@ class BulkState(AuthState):
         )
         self._show_planned(1)
         self._show_linked(1)
-        if not selection:
+        if mode == FIX and not self._planned:
+            self.error = texts.READINESS_NOTHING_TO_FIX
+        elif mode != FIX and not selection:
             self.error = texts.NOTHING_SELECTED
         return None
 
@@ -363,6 +388,19 @@ class BulkState(AuthState):
     async def prepare_activation(self) -> rx.event.EventSpec | None:
         """on_load of the activation page: the selected pupils without a LeerID."""
         return await self._prepare(ACTIVATE)
+
+    @rx.event
+    async def prepare_fix(self) -> rx.event.EventSpec | None:
+        """on_load of `Bulk: klaarzetten voor de toets`: activations and renewals together."""
+        return await self._prepare(FIX)
+
+    @rx.event
+    def set_large_slips(self, checked: bool) -> rx.event.EventSpec | None:
+        """The dyslexia-friendly layout for the PDF download."""
+        if type(checked) is not bool:
+            return self._refuse(checked)
+        self.large_slips = checked
+        return None
 
     @rx.event
     def toggle_included(self, pupil_id: int, checked: bool) -> rx.event.EventSpec | None:
@@ -435,7 +473,7 @@ class BulkState(AuthState):
         refused, mode = set(self._refused_ids), self.mode
         self._clear()
         (await self.get_state(PupilListState)).select_only(refused)
-        return rx.redirect(routes.BULK_RENEW if mode == RENEW else routes.BULK_ACTIVATE)
+        return rx.redirect(PAGE_OF_MODE[mode])
 
     @rx.event
     def discard(self) -> None:
@@ -520,18 +558,11 @@ class BulkState(AuthState):
                 yield self._session_lost()
             return
         if saved is not None:
-            async with self:
-                (await self.get_state(PupilListState)).forget_selection()
+            if mode != FIX:  # a readiness fix came from groups, not from the list's selection
+                async with self:
+                    (await self.get_state(PupilListState)).forget_selection()
             # The clicked button is gone with the plan: take keyboard focus to the result.
             yield focus_when_shown(RESULT_HEADING_ID)
-
-    def _check_session(self) -> rx.event.EventSpec | None:
-        """Off to the login page when the session is gone (handlers with nothing to act on)."""
-        try:
-            self._as_admin(lambda _session, context: context, read_only=True)
-        except NotLoggedIn:
-            return self._session_lost()
-        return None
 
     def _show_saved(self, mode: str, saved: bulk.BulkSaveResult) -> None:
         self._issued = issued = saved.issued
@@ -564,14 +595,16 @@ class BulkState(AuthState):
     @rx.var
     def confirm_text(self) -> str:
         """What the confirmation says, with the number of accounts."""
-        template = texts.CONFIRM_RENEW if self.mode == RENEW else texts.CONFIRM_ACTIVATE
+        template = {RENEW: texts.CONFIRM_RENEW, FIX: texts.CONFIRM_FIX}.get(
+            self.mode, texts.CONFIRM_ACTIVATE
+        )
         return template.format(count=self.confirm_count)
 
     @rx.var
     def confirm_button(self) -> str:
         """The confirming button, naming the number again."""
-        template = (
-            texts.CONFIRM_RENEW_BUTTON if self.mode == RENEW else texts.CONFIRM_ACTIVATE_BUTTON
+        template = {RENEW: texts.CONFIRM_RENEW_BUTTON, FIX: texts.CONFIRM_FIX_BUTTON}.get(
+            self.mode, texts.CONFIRM_ACTIVATE_BUTTON
         )
         return template.format(count=self.confirm_count)
 
@@ -615,7 +648,7 @@ class BulkState(AuthState):
         hashes = await bulk.hash_passwords(
             [item.password for item in items], hashing=get_password_hashing(), on_progress=report
         )
-        save = bulk.save_renewal if mode == RENEW else bulk.save_activation
+        save = {RENEW: bulk.save_renewal, ACTIVATE: bulk.save_activation, FIX: bulk.save_fix}[mode]
 
         def store(session: Session, context: AdminContext) -> bulk.BulkSaveResult:
             _same_school(school_id)(session, context)
@@ -669,10 +702,20 @@ class BulkState(AuthState):
 
     @rx.event
     async def download_pdf(self) -> rx.event.EventSpec | None:
-        """The slips of the result, built in memory; audited."""
+        """The slips of the result, a cover sheet per group, built in memory; audited."""
+        layout = LARGE if self.large_slips else STANDARD
+        portal_url = get_settings().portal_base_url
+        printed_on = dutch_date(clock.today())
         return await self._download(
             AuditAction.SLIPS_DOWNLOADED,
-            lambda issued, school_name: build_slips_pdf(issued, school_name=school_name),
+            lambda issued, school_name: build_slips_pdf(
+                issued,
+                school_name=school_name,
+                layout=layout,
+                group_covers=True,
+                portal_url=portal_url,
+                printed_on=printed_on,
+            ),
         )
 
     @rx.event
@@ -693,8 +736,7 @@ def _skipped_text(template: str, skipped: Sequence[BulkPupil]) -> str:
 
 def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, list[str]]:
     """The result heading and what the new passwords mean per account type (the manual's text)."""
-    renewed = mode == RENEW
-    kind = texts.KIND_EXISTING if renewed else texts.KIND_NEW
+    kind = {RENEW: texts.KIND_EXISTING, ACTIVATE: texts.KIND_NEW}.get(mode, texts.KIND_FIXED)
     basic = sum(credential.account_type is AccountType.BASIS for credential in issued)
     advanced = len(issued) - basic
     lines = [
@@ -705,18 +747,20 @@ def result_summary(mode: str, issued: Sequence[IssuedCredential]) -> tuple[str, 
         )
         if count
     ]
-    heading = texts.count_text(
-        len(issued),
-        texts.RESULT_RENEWED_ONE if renewed else texts.RESULT_ACTIVATED_ONE,
-        texts.RESULT_RENEWED if renewed else texts.RESULT_ACTIVATED,
-    )
+    one, many = {
+        RENEW: (texts.RESULT_RENEWED_ONE, texts.RESULT_RENEWED),
+        ACTIVATE: (texts.RESULT_ACTIVATED_ONE, texts.RESULT_ACTIVATED),
+    }.get(mode, (texts.RESULT_FIXED_ONE, texts.RESULT_FIXED))
+    heading = texts.count_text(len(issued), one, many)
     return heading, lines
 
 
 def result_table_heading(mode: str, account_type: AccountType) -> str:
     """`LEERID'S MET NIEUW GEVORDERD WACHTWOORD` and its counterparts, as in the manual."""
     kind = texts.PASSWORD_KIND_UPPER[account_type.value]
-    template = texts.RESULT_TABLE if mode == RENEW else texts.RESULT_TABLE_ACTIVATED
+    template = {RENEW: texts.RESULT_TABLE, ACTIVATE: texts.RESULT_TABLE_ACTIVATED}.get(
+        mode, texts.RESULT_TABLE_FIXED
+    )
     return template.format(kind=kind)
 
 
@@ -738,7 +782,7 @@ def refused_summary(mode: str, refused: Sequence[RefusedPupil]) -> str:
         else row.name_and_stamnummer
         for row in refused
     ]
-    template = texts.REFUSED_RENEWED if mode == RENEW else texts.REFUSED_ACTIVATED
+    template = texts.REFUSED_ACTIVATED if mode == ACTIVATE else texts.REFUSED_RENEWED
     return template.format(names=_names(names))
 
 

@@ -9,7 +9,13 @@ from leerid_app import routes, texts
 from leerid_app.models import AccountType, Pupil
 from leerid_app.services import clock, pupils
 from leerid_app.services.errors import DomainError
-from leerid_app.services.pupils import AccountStatus, PupilFilter, PupilRow, SortField
+from leerid_app.services.pupils import (
+    AccountStatus,
+    Attention,
+    PupilFilter,
+    PupilRow,
+    SortField,
+)
 from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
@@ -18,6 +24,7 @@ from leerid_app.state.guard import NotLoggedIn, run_for_pupil
 ALL = "alle"  # Radix selects cannot hold an empty value
 STATUS_OPTIONS = [status.value for status in AccountStatus]
 TYPE_OPTIONS = {label: AccountType(value) for value, label in texts.ACCOUNT_TYPE_LABELS.items()}
+ATTENTION_OPTIONS = [attention.value for attention in Attention]
 
 
 class PupilListState(AuthState):
@@ -27,6 +34,7 @@ class PupilListState(AuthState):
     group: str = ALL
     status: str = ALL
     account_type: str = ALL
+    attention: str = ALL
     sort_field: str = SortField.NAAM.value
     sort_descending: bool = False
     page: int = 1
@@ -50,6 +58,7 @@ class PupilListState(AuthState):
             administrative_group="" if self.group == ALL else self.group,
             status=AccountStatus(self.status) if self.status in STATUS_OPTIONS else None,
             account_type=TYPE_OPTIONS.get(self.account_type),
+            attention=Attention(self.attention) if self.attention in ATTENTION_OPTIONS else None,
         )
 
     def _query(self, session: Session, context: AdminContext) -> None:
@@ -121,9 +130,32 @@ class PupilListState(AuthState):
     def _refresh(self) -> rx.event.EventSpec | None:
         return self._show(self._query)
 
+    def _apply_link(self) -> None:
+        """A link from the Overzicht (``?filter=1&groep=…&status=…&aandacht=…``) sets exactly its
+        filters; any left out is `Alle`."""
+        params = self.router.url.query_parameters
+        if routes.LIST_LINK_MARKER not in params:
+            return
+        group = params.get(routes.LIST_GROUP_PARAM, "")
+        status = params.get(routes.LIST_STATUS_PARAM, "")
+        attention = params.get(routes.LIST_ATTENTION_PARAM, "")
+        # The group is checked against the school's groups by the query.
+        self.group = group[:120] if group else ALL
+        self.status = status if status in STATUS_OPTIONS else ALL
+        self.attention = attention if attention in ATTENTION_OPTIONS else ALL
+        self.search, self.account_type, self.page = "", ALL, 1
+
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        """on_load of the start page."""
+        """on_load of the start page; a link from the Overzicht brings its filters."""
+        self._apply_link()
+        return self._refresh()
+
+    @rx.event
+    def set_attention(self, value: str) -> rx.event.EventSpec | None:
+        """Filter on Nog niet aangemeld / Moet wachtwoord kiezen / … / E-mail gekoppeld."""
+        self.attention = value if isinstance(value, str) and value in ATTENTION_OPTIONS else ALL
+        self.page = 1
         return self._refresh()
 
     @rx.event

@@ -343,3 +343,40 @@ def test_activation_page_never_shows_the_renewal_heading(live_app: LiveApp) -> N
         texts.BULK_ACTIVATE_HEADING in served
     )
     assert texts.BULK_RENEW_HEADING not in served
+
+
+@pytest.mark.parametrize(
+    ("link", "heading", "ready"),
+    [
+        (texts.NAV_OVERVIEW, texts.OVERVIEW_HEADING, texts.OVERVIEW_TABLE),
+        (texts.NAV_DATA_CHECK, texts.DATA_CHECK_HEADING, texts.DATA_CHECK_TABLE),
+        (texts.NAV_LEAVERS, texts.LEAVERS_HEADING, texts.LEAVERS_TABLE),
+    ],
+)
+def test_overview_and_reports(tab: Page, link: str, heading: str, ready: str) -> None:
+    page = tab
+    page.get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name=ready, exact=True)).to_be_visible()
+    page.wait_for_timeout(500)  # the Overzicht's chart draws after its data arrives
+    assert_no_axe_violations(page, heading)
+    check_layouts(page, heading.lower().replace(" ", "-").rstrip("?"), ready=ready)
+
+
+def test_klaar_voor_de_toets_and_its_fix_plan(tab: Page) -> None:
+    page = tab
+    page.get_by_role("link", name=texts.NAV_READINESS, exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=texts.READINESS_HEADING)).to_be_visible()
+    assert_no_axe_violations(page, "Klaar voor de toets? before a choice")
+    page.get_by_role("checkbox", name="6de leerjaar", exact=True).click()
+    expect(page.get_by_role("table", name=texts.READINESS_TABLE)).to_be_visible()
+    assert_no_axe_violations(page, "Klaar voor de toets? for a group")
+    check_layouts(page, "klaar-voor-de-toets", ready=texts.READINESS_TABLE)
+    # The fix's plan (nothing is saved: Annuleren).
+    page.get_by_role("button", name=texts.READINESS_FIX).click()
+    expect(page.get_by_role("heading", level=1, name=texts.BULK_FIX_HEADING)).to_be_visible()
+    expect(page.get_by_role("heading", name=texts.TO_FIX, exact=True)).to_be_visible()
+    assert_no_axe_violations(page, "the fix's plan")
+    check_layouts(page, "bulk-klaarzetten", ready=texts.TO_FIX)
+    page.get_by_role("button", name=texts.CANCEL_BULK).click()
+    expect_pupil_list_loaded(page)

@@ -16,6 +16,7 @@ from leerid_app import routes
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.imports import summer_rule_applies
 from leerid_app.services.imports.sample import NEW_PUPILS, SAMPLE_PATH, build_sample
+from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import (
     LiveApp,
     audit_since,
@@ -46,6 +47,7 @@ def test_import_the_sample_then_activate_a_new_pupil(admin_page: Page, live_app:
     page.get_by_role("link", name="Importeer leerlingen").click()
     expect(page.get_by_role("heading", level=1, name="Importeer leerlingen")).to_be_visible()
     expect(page.get_by_text("Instellingsnummer: 046623")).to_be_visible()
+    assert_no_axe_violations(page, "the import page")
     wait_for_hydration(page, ".rx-Upload")
     page.locator('input[type="file"]').set_input_files(SAMPLE_PATH)
 
@@ -55,6 +57,7 @@ def test_import_the_sample_then_activate_a_new_pupil(admin_page: Page, live_app:
     _tab(page, "Ongewijzigd", sample.unchanged)
     _tab(page, "Geweigerd", len(sample.refused_rows))
     expect(page.get_by_text("Genegeerde kolommen: Opmerking")).to_be_visible()
+    assert_no_axe_violations(page, "the import preview")
 
     page.get_by_role("tab", name=re.compile(r"^Geweigerd")).click()
     refused = page.get_by_role("table", name="Geweigerd")

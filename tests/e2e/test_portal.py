@@ -15,6 +15,7 @@ from sqlmodel import Session
 from leerid_app import routes
 from leerid_app.models import LeerIDAccount, Pupil
 from leerid_app.services.demo import DEMO_PUPIL_LOGINS
+from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import (
     DEMO_ADMIN,
     DEMO_PASSWORD,
@@ -91,6 +92,7 @@ def _portal_login(page: Page, username: str, password: str) -> None:
     page.goto(f"{routes.PORTAL_LOGIN}?gebruikersnaam={username}")
     expect(page.get_by_role("heading", name="Aanmelden met je LeerID", level=1)).to_be_visible()
     wait_for_hydration(page, "form")
+    assert_no_axe_violations(page, "the Leerlingloket's login page")
     expect(page.get_by_label("Gebruikersnaam", exact=True)).to_have_value(username)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Aanmelden", exact=True).click()
@@ -122,6 +124,7 @@ def test_the_whole_loop_on_a_phone(
     expect(pupil.get_by_text(re.compile(r"Je hebt nog \d+ dagen"))).to_be_visible()
     expect(pupil.get_by_role("button", name="Later wijzigen")).to_be_visible()
     _fits_the_phone(pupil)
+    assert_no_axe_violations(pupil, "Kies je eigen wachtwoord")
     wait_for_hydration(pupil, "form")
     error = pupil.locator("#choose-password-form-error")
     for refused, reason in [
@@ -134,10 +137,12 @@ def test_the_whole_loop_on_a_phone(
         expect(pupil.get_by_label(NEW_PASSWORD, exact=True)).to_have_attribute(
             "aria-describedby", "choose-password-form-error"
         )
+    assert_no_axe_violations(pupil, "Kies je eigen wachtwoord with a refusal")
     _choose(pupil, FIRST_OWN)
     expect(pupil.get_by_role("heading", name="Mijn LeerID", level=1)).to_be_visible()
     expect(pupil.get_by_text("Je nieuwe wachtwoord is bewaard.", exact=False)).to_be_visible()
     _fits_the_phone(pupil)
+    assert_no_axe_violations(pupil, "Mijn LeerID")
 
     # Log out, and in again with the new password: straight to Mijn LeerID.
     pupil.get_by_role("button", name="Afmelden").click()
@@ -151,6 +156,7 @@ def test_the_whole_loop_on_a_phone(
     pupil.get_by_label("Nieuw e-mailadres").fill(ADDRESS)
     pupil.get_by_role("button", name="Stuur bevestigingsmail").click()
     expect(pupil.get_by_text(f"We stuurden een mail naar {ADDRESS}.", exact=False)).to_be_visible()
+    assert_no_axe_violations(pupil, "Mijn LeerID after the confirmation mail")
     message = smtp_inbox.wait_for(ADDRESS, "Bevestig je e-mailadres", mails_before)
     text = smtp_inbox.text_of(message)
     assert "BRUSSEL-STAD - TEST School 2" in text and FIRST_OWN not in text
@@ -186,6 +192,7 @@ def test_the_whole_loop_on_a_phone(
     pupil.get_by_role("link", name="Wachtwoord vergeten?").click()
     expect(pupil.get_by_role("heading", name="Wachtwoord vergeten?", level=1)).to_be_visible()
     wait_for_hydration(pupil, "form")
+    assert_no_axe_violations(pupil, "Wachtwoord vergeten?")
     mails_before = len(smtp_inbox.messages)
     pupil.get_by_label("Gebruikersnaam of e-mailadres").fill("ardalan.bhatti")
     pupil.get_by_role("button", name="Stuur link").click()
@@ -198,6 +205,7 @@ def test_the_whole_loop_on_a_phone(
     pupil.goto(reset_link.group(0))
     expect(pupil.get_by_text("ardalan.bhatti")).to_be_visible()
     wait_for_hydration(pupil, "form")
+    assert_no_axe_violations(pupil, "the reset page")
     _choose(pupil, AFTER_RESET)
     expect(pupil.get_by_text("Je nieuwe wachtwoord is bewaard. Meld je nu aan.")).to_be_visible()
     _portal_login(pupil, "ardalan.bhatti", AFTER_RESET)
@@ -211,11 +219,19 @@ def test_the_whole_loop_on_a_phone(
 
 @pytest.fixture
 def abdulghani(live_app: LiveApp) -> Iterator[None]:
-    """Abdulghani Bogdan's `Laatste aanmelding` is put back afterwards (the detail page's
-    test reads `Nog niet aangemeld` as in the manual)."""
+    """Abdulghani Bogdan with his demo password; his `Laatste aanmelding` is put back
+    afterwards (the detail page's test reads `Nog niet aangemeld` as in the manual)."""
     pupil = find_pupil(live_app, "60351")
     before = find_account(live_app, pupil.id or 0)
     assert before is not None
+    # The README's password, also when another test (Klaar voor de toets?) renewed it.
+    basic = next(login for login in DEMO_PUPIL_LOGINS if login.username == before.username)
+    with Session(live_app.engine) as session:
+        stored = session.get(LeerIDAccount, before.id)
+        assert stored is not None
+        stored.password_hash = live_app.hashing.hash(basic.password)
+        session.add(stored)
+        session.commit()
     yield
     with Session(live_app.engine) as session:
         stored = session.get(LeerIDAccount, before.id)
@@ -236,6 +252,7 @@ def test_a_basic_pupil_sees_the_account_but_no_forms(phone: Callable[[], Page]) 
     expect(page.get_by_label("Huidig wachtwoord")).to_have_count(0)
     expect(page.get_by_label("Nieuw e-mailadres")).to_have_count(0)
     _fits_the_phone(page)
+    assert_no_axe_violations(page, "Mijn LeerID of a basic account")
 
 
 def test_wrong_passwords_get_one_dutch_message(phone: Callable[[], Page]) -> None:

@@ -30,6 +30,7 @@ from leerid_app.models import (
 )
 from leerid_app.services import admins, auth
 from leerid_app.services.accounts import account_type_for, add_months, mask_email
+from leerid_app.services.audit import PUPIL_ACTOR, AuditAction
 from leerid_app.services.demo import (
     DEMO_ADMIN_PASSWORD,
     DEMO_SCHOOL,
@@ -39,6 +40,8 @@ from leerid_app.services.demo import (
     seed_demo,
 )
 from leerid_app.services.pupils import AccountStatus, PupilFilter, count_pupils
+from leerid_app.services.readiness import LoginSource, logins_per_day
+from leerid_app.services.reports import DataIssueKind, data_check, insz_birth_date
 
 TODAY = date(2026, 11, 29)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -450,3 +453,50 @@ def test_seeding_on_the_first_day_of_the_school_year(engine, today) -> None:
             today=today,
         )
         assert actief > 100
+
+
+def test_the_demo_has_pupil_logins_of_the_last_30_days_for_the_overzicht(db) -> None:
+    demo = school_id(db, DEMO_SCHOOL)
+    chart = logins_per_day(db, school_id=demo, today=TODAY)
+    assert chart.source is LoginSource.AUDIT
+    assert chart.total > 50
+    assert sum(1 for _day, count in chart.days if count) >= 10
+    # Every pupil's latest login event is their Laatste aanmelding.
+    latest = db.exec(
+        select(AuditEvent.pupil_id, func.max(AuditEvent.occurred_at))
+        .where(AuditEvent.action == AuditAction.PUPIL_LOGIN.value)
+        .group_by(AuditEvent.pupil_id)
+    ).all()
+    assert latest
+    for pupil_id, moment in latest:
+        account = db.exec(select(LeerIDAccount).where(LeerIDAccount.pupil_id == pupil_id)).one()
+        assert as_utc(moment) == as_utc(account.last_login_at)
+    actors = db.exec(
+        select(AuditEvent.actor_username)
+        .where(AuditEvent.action == AuditAction.PUPIL_LOGIN.value)
+        .distinct()
+    ).all()
+    assert actors == [PUPIL_ACTOR]
+
+
+def test_the_gegevenscontrole_has_something_to_show_in_the_demo(db) -> None:
+    issues = data_check(db, school_id=school_id(db, DEMO_SCHOOL), today=TODAY)
+    kinds = {issue.kind for issue in issues}
+    assert kinds >= {
+        DataIssueKind.NAME_DIFFERS,
+        DataIssueKind.BIRTH_DATE_DIFFERS,
+        DataIssueKind.MISSING_OFFICIAL,
+        DataIssueKind.DUPLICATE_INSZ,
+    }
+    # Every other INSZ encodes the pupil's official birth date.
+    demo = school_id(db, DEMO_SCHOOL)
+    with_insz = db.exec(select(Pupil).where(Pupil.school_id == demo, Pupil.insz.is_not(None))).all()
+    assert len(with_insz) > 150
+    wrong = {
+        i.stamnummer
+        for i in issues
+        if i.kind in (DataIssueKind.BIRTH_DATE_DIFFERS, DataIssueKind.DUPLICATE_INSZ)
+    }
+    for pupil in with_insz:
+        if pupil.stamnummer not in wrong:
+            assert insz_birth_date(pupil.insz) == pupil.birth_date

@@ -50,6 +50,8 @@ from leerid_app.state.bulk import BulkState  # noqa: F401
 from leerid_app.state.logbook import LogbookState  # noqa: F401
 from leerid_app.state.pupil_detail import EditCredentialsState  # noqa: F401
 from leerid_app.state.pupils import PupilListState  # noqa: F401
+from leerid_app.state.readiness import OverviewState, ReadinessState  # noqa: F401
+from leerid_app.state.reports import DataCheckState, LeaversState  # noqa: F401
 from leerid_app.state.session_gate import guard_state
 
 S = TypeVar("S", bound=rx.State)

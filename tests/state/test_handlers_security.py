@@ -34,6 +34,8 @@ from leerid_app.state.bulk import RESULT, BulkState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState, PupilView
 from leerid_app.state.pupils import ALL, PupilListState
+from leerid_app.state.readiness import OverviewState, ReadinessState
+from leerid_app.state.reports import DataCheckState, LeaversState
 
 if TYPE_CHECKING:
     from tests.state.conftest import DemoDb, StateTree
@@ -57,6 +59,7 @@ CHANGING_ACTIONS = {
     AuditAction.BULK_ACCOUNTS_ACTIVATED,
     AuditAction.SLIPS_DOWNLOADED,
     AuditAction.EXCEL_DOWNLOADED,
+    AuditAction.REPORT_DOWNLOADED,
 }
 
 
@@ -645,6 +648,14 @@ def _on_pieter(tab: LoggedInTab) -> None:
     tab.tree.get(PupilDetailState).pupil = PupilView(id=tab.pieter_id)
 
 
+def _with_groups(tab: LoggedInTab) -> None:
+    tab.tree.get(ReadinessState).groups = ["6de leerjaar"]
+
+
+def _with_selection(tab: LoggedInTab) -> None:
+    tab.tree.get(PupilListState)._selected = {tab.ardalan_id}
+
+
 HANDLER_CALLS = {
     "list-load": HandlerCall(PupilListState.load),
     "list-set_search": HandlerCall(PupilListState.set_search, ("Bhatti",)),
@@ -667,6 +678,20 @@ HANDLER_CALLS = {
     "logbook-set_pupil_query": HandlerCall(LogbookState.set_pupil_query, ("Bhatti",)),
     "logbook-set_action": HandlerCall(LogbookState.set_action, ("login",)),
     "logbook-go_to_page": HandlerCall(LogbookState.go_to_page, (2,)),
+    "list-set_attention": HandlerCall(PupilListState.set_attention, ("Nog niet aangemeld",)),
+    "bulk-prepare_fix": HandlerCall(BulkState.prepare_fix),
+    "overview-load": HandlerCall(OverviewState.load),
+    "readiness-load": HandlerCall(ReadinessState.load),
+    "readiness-toggle_group": HandlerCall(
+        ReadinessState.toggle_group, ("6de leerjaar", True), before=_with_groups
+    ),
+    "readiness-use_selection": HandlerCall(ReadinessState.use_selection, before=_with_selection),
+    "readiness-prepare_fix": HandlerCall(ReadinessState.prepare_fix),
+    "data_check-load": HandlerCall(DataCheckState.load),
+    "data_check-download_excel": HandlerCall(DataCheckState.download_excel),
+    "leavers-load": HandlerCall(LeaversState.load),
+    "leavers-set_date_to": HandlerCall(LeaversState.set_date_to, ("2027-06-30",)),
+    "leavers-download_excel": HandlerCall(LeaversState.download_excel),
     "log_out": HandlerCall(AuthState.log_out),
 }
 

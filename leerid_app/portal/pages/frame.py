@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from leerid_app.components.layout import success_callout
 from leerid_app.portal import texts
 
 # Dark teal on white: contrast well above 4.5:1.
@@ -58,11 +59,8 @@ def message_region(message: rx.Var, element_id: str) -> rx.Component:
 
 
 def notice(message: rx.Var) -> rx.Component:
-    """A green status line, shown only when there is something to say."""
-    return rx.cond(
-        message != "",
-        rx.callout(message, icon="circle_check", color_scheme="green", role="status", width="100%"),
-    )
+    """A green status line, shown only when there is something to say (the console's)."""
+    return success_callout(message)
 
 
 def labelled_input(

@@ -62,7 +62,13 @@ def reset_page() -> rx.Component:
         texts.RESET_HEADING,
         rx.cond(
             R.link_error != "",
-            rx.callout(R.link_error, icon="triangle_alert", color_scheme="red", role="alert"),
+            rx.callout(
+                R.link_error,
+                icon="triangle_alert",
+                color_scheme="red",
+                role="alert",
+                high_contrast=True,
+            ),
             rx.cond(
                 R.reset_username != "",
                 rx.fragment(
@@ -93,6 +99,7 @@ def confirm_email_page() -> rx.Component:
                 icon="triangle_alert",
                 color_scheme="red",
                 role="alert",
+                high_contrast=True,
             ),
             rx.cond(
                 ConfirmEmailState.confirm_message != "",
@@ -101,6 +108,7 @@ def confirm_email_page() -> rx.Component:
                     icon="circle_check",
                     color_scheme="green",
                     role="status",
+                    high_contrast=True,
                 ),
                 rx.text(texts.CONFIRM_BUSY),
             ),

@@ -1,17 +1,23 @@
-"""A4 cut sheets of LeerID login slips (8 per page), built in memory with reportlab's canvas."""
+"""A4 cut sheets of LeerID login slips (8 or 4 per page), built in memory with reportlab."""
 
 from __future__ import annotations
 
 import io
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+from urllib.parse import urlencode
 
+import segno
 from anyascii import anyascii
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -25,21 +31,28 @@ USERNAME_LABEL = texts.SLIP_USERNAME_LABEL
 PASSWORD_LABEL = texts.SLIP_PASSWORD_LABEL
 # Where a pupil types what is on the slip (the Leerlingloket's address, LEERID_PORTAL_BASE_URL).
 LOGIN_AT_TEXT = texts.SLIP_LOGIN_AT
+COVER_COUNT_LABEL = "Aantal strookjes: "
+COVER_DATE_LABEL = "Datum: "
+COVER_SCHOOL_LABEL = "School: "
+COVER_HINT = "Knip de strookjes langs de stippellijnen en geef elke leerling het zijne."
+PORTAL_USERNAME_PARAMETER = "gebruikersnaam"
+# A fixed QR mask: choosing the best of eight costs four times as much per slip, and every
+# reader decodes any mask.
+QR_MASK = 0
+QR_CACHE_SIZE = 10_000
+# Smaller codes are hard for a phone camera to read from paper.
+QR_MIN_SIZE = 15 * mm
 
 COLUMNS = 2
 ROWS = 4
-SLIPS_PER_PAGE = COLUMNS * ROWS
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # 10 mm keeps every line and character inside what office printers can print.
 PAGE_MARGIN = 10 * mm
-SLIP_WIDTH = (PAGE_WIDTH - 2 * PAGE_MARGIN) / COLUMNS
-SLIP_HEIGHT = (PAGE_HEIGHT - 2 * PAGE_MARGIN) / ROWS
 # Generous inner padding so a slightly crooked cut never touches the text.
 PAD_X = 8 * mm
 PAD_TOP = 8 * mm
 PAD_BOTTOM = 7 * mm
-TEXT_WIDTH = SLIP_WIDTH - 2 * PAD_X
 
 GROUP_SIZE = 8.0
 NAME_SIZE = 15.0
@@ -55,6 +68,92 @@ HEADER_SIZE = 7.0
 
 GREY_TEXT = 0.35
 GREY_CUT = 0.55
+
+
+@dataclass(frozen=True)
+class SlipLayout:
+    """Grid, padding and type sizes of one kind of slip sheet."""
+
+    columns: int
+    rows: int
+    pad_x: float
+    pad_top: float
+    pad_bottom: float
+    group_size: float
+    name_size: float
+    name_min_size: float
+    label_size: float
+    value_size: float
+    value_min_size: float
+    value_wrapped_min_size: float
+    warning_size: float
+    warning_leading: float
+    gap: float  # factor on the white space between the blocks of a slip
+    qr_size: float
+    qr_above_warning: bool = False
+
+    @property
+    def per_page(self) -> int:
+        """Slips on one A4."""
+        return self.columns * self.rows
+
+    @property
+    def slip_width(self) -> float:
+        """Width of one cell."""
+        return (PAGE_WIDTH - 2 * PAGE_MARGIN) / self.columns
+
+    @property
+    def slip_height(self) -> float:
+        """Height of one cell."""
+        return (PAGE_HEIGHT - 2 * PAGE_MARGIN) / self.rows
+
+    @property
+    def text_width(self) -> float:
+        """Room for text inside a cell."""
+        return self.slip_width - 2 * self.pad_x
+
+
+STANDARD = SlipLayout(
+    columns=COLUMNS,
+    rows=ROWS,
+    pad_x=PAD_X,
+    pad_top=PAD_TOP,
+    pad_bottom=PAD_BOTTOM,
+    group_size=GROUP_SIZE,
+    name_size=NAME_SIZE,
+    name_min_size=NAME_MIN_SIZE,
+    label_size=LABEL_SIZE,
+    value_size=VALUE_SIZE,
+    value_min_size=VALUE_MIN_SIZE,
+    value_wrapped_min_size=VALUE_WRAPPED_MIN_SIZE,
+    warning_size=WARNING_SIZE,
+    warning_leading=WARNING_LEADING,
+    gap=1.0,
+    qr_size=19 * mm,
+)
+# Dyslexia-friendly: one slip per quarter page, larger type, more space between lines, a
+# plain sans-serif face and left-aligned text (British Dyslexia Association style guide).
+LARGE = SlipLayout(
+    columns=2,
+    rows=2,
+    pad_x=10 * mm,
+    pad_top=12 * mm,
+    pad_bottom=10 * mm,
+    group_size=12.0,
+    name_size=22.0,
+    name_min_size=15.0,
+    label_size=16.0,
+    value_size=20.0,
+    value_min_size=13.0,
+    value_wrapped_min_size=9.0,
+    warning_size=12.0,
+    warning_leading=17.0,
+    gap=1.3,
+    qr_size=30 * mm,
+    qr_above_warning=True,
+)
+COVER_TITLE_SIZE = 28.0
+COVER_LINE_SIZE = 14.0
 
 # Font choice. The slips must print names like Łukasz, Şükrü or Ștefan correctly, and the
 # PDF standard fonts (Helvetica, Courier) only cover Latin-1. No Python package in the
@@ -170,20 +269,26 @@ def _truncate(text: str, font: str, size: float, width: float) -> str:
 
 
 class _SlipWriter:
-    """Draws slips onto a canvas; holds the fonts and the pre-wrapped warning."""
+    """Draws slips onto a canvas; holds the fonts, the layout and the pre-wrapped warning."""
 
-    def __init__(self, canvas: Canvas, fonts: _Fonts) -> None:
+    def __init__(self, canvas: Canvas, fonts: _Fonts, layout: SlipLayout = STANDARD) -> None:
         self.canvas = canvas
         self.fonts = fonts
+        self.layout = layout
         # The footer is the same on every slip: wrap it once, not a thousand times.
         login_at = LOGIN_AT_TEXT.format(url=get_settings().portal_base_url)
-        self.warning_lines = [
-            line
-            for text in (login_at, WARNING_TEXT)
-            for line in simpleSplit(
-                _renderable(text, fonts.regular), fonts.regular.name, WARNING_SIZE, TEXT_WIDTH
-            )
-        ]
+        footer = [_renderable(text, fonts.regular) for text in (login_at, WARNING_TEXT)]
+
+        def wrapped(width: float) -> list[str]:
+            return [
+                line
+                for text in footer
+                for line in simpleSplit(text, fonts.regular.name, layout.warning_size, width)
+            ]
+
+        self.warning_lines = wrapped(layout.text_width)
+        # Beside a QR code the footer has less room.
+        self.warning_lines_beside_qr = wrapped(layout.text_width - layout.qr_size - 3 * mm)
 
     def header(self, school_name: str, title: str, page: int, pages: int) -> None:
         """Small page header in the top margin, outside the slips, so it is cut away."""
@@ -197,12 +302,39 @@ class _SlipWriter:
         c.drawRightString(PAGE_WIDTH - PAGE_MARGIN, baseline, f"pagina {page}/{pages}")
         c.setFillGray(0)
 
+    def cover(self, group: str, count: int, school_name: str, printed_on: str) -> None:
+        """The cover sheet of one group: what the teacher finds on top of the group's slips."""
+        c = self.canvas
+        regular, bold = self.fonts.regular, self.fonts.bold
+        width = PAGE_WIDTH - 2 * PAGE_MARGIN - 20 * mm
+        x, y = PAGE_MARGIN + 10 * mm, PAGE_HEIGHT - PAGE_MARGIN - 40 * mm
+        c.setFont(bold.name, COVER_TITLE_SIZE)
+        for line in simpleSplit(_renderable(group, bold), bold.name, COVER_TITLE_SIZE, width):
+            c.drawString(x, y, line)
+            y -= COVER_TITLE_SIZE * 1.25
+        y -= 8 * mm
+        c.setFont(regular.name, COVER_LINE_SIZE)
+        for line in (
+            f"{COVER_COUNT_LABEL}{count}",
+            f"{COVER_DATE_LABEL}{printed_on}",
+            f"{COVER_SCHOOL_LABEL}{school_name}",
+            "",
+            COVER_HINT,
+        ):
+            for part in simpleSplit(
+                _renderable(line, regular), regular.name, COVER_LINE_SIZE, width
+            ):
+                c.drawString(x, y, part)
+                y -= COVER_LINE_SIZE * 1.6
+            if not line:
+                y -= COVER_LINE_SIZE
+
     def cut_lines(self, used: int) -> None:
         """Dashed cut lines around the used cells only, each shared edge drawn once."""
         edges: set[tuple[float, float, float, float]] = set()
         for index in range(used):
             x, y = self._cell_origin(index)
-            right, top = x + SLIP_WIDTH, y + SLIP_HEIGHT
+            right, top = x + self.layout.slip_width, y + self.layout.slip_height
             edges.update(
                 {(x, y, right, y), (x, top, right, top), (x, y, x, top), (right, y, right, top)}
             )
@@ -215,39 +347,55 @@ class _SlipWriter:
         c.lines(sorted(edges))
         c.restoreState()
 
-    @staticmethod
-    def _cell_origin(index: int) -> tuple[float, float]:
+    def _cell_origin(self, index: int) -> tuple[float, float]:
         """Bottom-left corner of cell ``index``, filled row by row from the top left."""
-        row, column = divmod(index, COLUMNS)
-        x = PAGE_MARGIN + column * SLIP_WIDTH
-        y = PAGE_HEIGHT - PAGE_MARGIN - (row + 1) * SLIP_HEIGHT
+        row, column = divmod(index, self.layout.columns)
+        x = PAGE_MARGIN + column * self.layout.slip_width
+        y = PAGE_HEIGHT - PAGE_MARGIN - (row + 1) * self.layout.slip_height
         return x, y
 
-    def slip(self, index: int, credential: IssuedCredential) -> None:
-        """Draw one pupil's slip in cell ``index`` of the current page."""
+    def slip(
+        self,
+        index: int,
+        credential: IssuedCredential,
+        *,
+        name: str | None = None,
+        login_url: str | None = None,
+    ) -> None:
+        """Draw one pupil's slip in cell ``index`` of the current page.
+
+        ``name`` replaces the full name when it needs telling apart; ``login_url`` adds a QR
+        code (the Leerlingloket with the username filled in, never the password).
+        """
         c = self.canvas
+        lay = self.layout
         regular, bold, mono = self.fonts.regular, self.fonts.bold, self.fonts.mono
+        text_width = lay.text_width
         cell_x, cell_y = self._cell_origin(index)
-        x = cell_x + PAD_X
-        y = cell_y + SLIP_HEIGHT - PAD_TOP - GROUP_SIZE
+        x = cell_x + lay.pad_x
+        y = cell_y + lay.slip_height - lay.pad_top - lay.group_size
 
         # Administrative group, small and grey, so the teacher can sort the cut slips per class.
         group = _renderable(credential.administrative_group, regular)
         c.setFillGray(GREY_TEXT)
-        c.setFont(regular.name, GROUP_SIZE)
-        c.drawString(x, y, _truncate(group, regular.name, GROUP_SIZE, TEXT_WIDTH))
+        c.setFont(regular.name, lay.group_size)
+        c.drawString(x, y, _truncate(group, regular.name, lay.group_size, text_width))
         c.setFillGray(0)
 
         # "<Voornaam Naam> LeerID" with the name in bold: shrunk, then wrapped, so the last
         # name, which tells two pupils with the same first name apart, is never cut off.
-        name = _renderable(credential.full_name, bold)
+        name = _renderable(name or credential.full_name, bold)
         suffix = " LeerID"
         suffix_em = pdfmetrics.stringWidth(suffix, regular.name, 1)
-        y -= 10 + NAME_SIZE
+        y -= (10 + lay.name_size) * lay.gap
         size = _fit_size(
-            name, bold.name, TEXT_WIDTH - suffix_em * NAME_SIZE, NAME_SIZE, NAME_MIN_SIZE
+            name,
+            bold.name,
+            text_width - suffix_em * lay.name_size,
+            lay.name_size,
+            lay.name_min_size,
         )
-        room = TEXT_WIDTH - suffix_em * size
+        room = text_width - suffix_em * size
         lines = simpleSplit(name, bold.name, size, room) or [""]
         if len(lines) > NAME_MAX_LINES:
             lines = [*lines[: NAME_MAX_LINES - 1], " ".join(lines[NAME_MAX_LINES - 1 :])]
@@ -255,24 +403,47 @@ class _SlipWriter:
         shown = ""
         for line_number, line in enumerate(lines):
             if line_number:
-                y -= size + 2
+                y -= (size + 2) * lay.gap
             shown = _truncate(line, bold.name, size, room)
             c.drawString(x, y, shown)
         c.setFont(regular.name, size)
         c.drawString(x + pdfmetrics.stringWidth(shown, bold.name, size), y, suffix)
 
-        y -= 12 + VALUE_SIZE
+        y -= (12 + lay.value_size) * lay.gap
         y = self._value_line(x, y, USERNAME_LABEL, _renderable(credential.username, mono))
-        y -= 6 + VALUE_SIZE
+        y -= (6 + lay.value_size) * lay.gap
         y = self._value_line(x, y, PASSWORD_LABEL, _renderable(credential.password, mono))
 
-        # The warning sits at the foot of the slip, or just below the login if that ran long.
-        footer = cell_y + PAD_BOTTOM + (len(self.warning_lines) - 1) * WARNING_LEADING
-        y = min(footer, y - 10 - WARNING_LEADING)
-        c.setFont(regular.name, WARNING_SIZE)
-        for line in self.warning_lines:
+        # The warning sits at the foot of the slip, or just below the login if that ran long;
+        # with a QR code, to its left.
+        warning_lines = self.warning_lines
+        qr_x = cell_x + lay.slip_width - lay.pad_x
+        if login_url:
+            # Between the login and a full-width warning if there is room for a code of at
+            # least QR_MIN_SIZE (the large layout), else beside a narrower warning.
+            warning_top = (
+                cell_y
+                + lay.pad_bottom
+                + (len(self.warning_lines) - 1) * lay.warning_leading
+                + lay.warning_size
+            )
+            room = min(lay.qr_size, (y - lay.value_size * 0.4 - 3 * mm) - (warning_top + 3 * mm))
+            if lay.qr_above_warning and room >= QR_MIN_SIZE:
+                self._qr(login_url, qr_x - room, warning_top + 3 * mm, room)
+            else:
+                warning_lines = self.warning_lines_beside_qr
+                qr_y = min(cell_y + lay.pad_bottom, y - 10 - lay.qr_size)
+                self._qr(login_url, qr_x - lay.qr_size, qr_y, lay.qr_size)
+        footer = cell_y + lay.pad_bottom + (len(warning_lines) - 1) * lay.warning_leading
+        y = min(footer, y - 10 - lay.warning_leading)
+        c.setFont(regular.name, lay.warning_size)
+        for line in warning_lines:
             c.drawString(x, y, line)
-            y -= WARNING_LEADING
+            y -= lay.warning_leading
+
+    def _qr(self, data: str, x: float, y: float, size: float) -> None:
+        """A QR code of ``data``, ``size`` square, with its bottom-left corner at (x, y)."""
+        self.canvas.drawImage(_qr_image(data), x, y, size, size)
 
     def _value_line(self, x: float, y: float, label: str, value: str) -> float:
         """Draw ``label`` and the monospace ``value``; returns the baseline actually used.
@@ -281,21 +452,57 @@ class _SlipWriter:
         it shrinks a little, and if still too long it moves to its own line below the label.
         """
         c = self.canvas
+        lay = self.layout
         regular, mono = self.fonts.regular, self.fonts.mono
-        c.setFont(regular.name, LABEL_SIZE)
+        c.setFont(regular.name, lay.label_size)
         c.drawString(x, y, label)
-        label_width = pdfmetrics.stringWidth(label, regular.name, LABEL_SIZE)
-        available = TEXT_WIDTH - label_width
-        natural = pdfmetrics.stringWidth(value, mono.name, VALUE_SIZE)
-        if natural * VALUE_MIN_SIZE / VALUE_SIZE <= available:
-            c.setFont(mono.name, _fit_size(value, mono.name, available, VALUE_SIZE, VALUE_MIN_SIZE))
+        label_width = pdfmetrics.stringWidth(label, regular.name, lay.label_size)
+        available = lay.text_width - label_width
+        natural = pdfmetrics.stringWidth(value, mono.name, lay.value_size)
+        if natural * lay.value_min_size / lay.value_size <= available:
+            size = _fit_size(value, mono.name, available, lay.value_size, lay.value_min_size)
+            c.setFont(mono.name, size)
             c.drawString(x + label_width, y, value)
             return y
-        size = _fit_size(value, mono.name, TEXT_WIDTH, VALUE_SIZE, VALUE_WRAPPED_MIN_SIZE)
-        y -= size + 2
+        size = _fit_size(
+            value, mono.name, lay.text_width, lay.value_size, lay.value_wrapped_min_size
+        )
+        y -= (size + 2) * lay.gap
         c.setFont(mono.name, size)
         c.drawString(x, y, value)
         return y
+
+
+@lru_cache(maxsize=QR_CACHE_SIZE)
+def _qr_image(data: str) -> ImageReader:
+    """A one-bit image of the QR code, one pixel per module (PDF viewers scale it crisply).
+
+    Cached: a URL with a username holds no secret, and printing the same batch again (say in
+    the large layout) then costs no encoding, which is most of a slip's time.
+    """
+    matrix = segno.make_qr(data, error="m", boost_error=False, mask=QR_MASK).matrix
+    count = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+    return ImageReader(Image.frombytes("L", (count, count), pixels).convert("1"))
+
+
+def login_url(portal_url: str, username: str) -> str:
+    """The Leerlingloket's login page with the username filled in (never the password)."""
+    return f"{portal_url}?{urlencode({PORTAL_USERNAME_PARAMETER: username})}"
+
+
+def slip_names(credentials: Sequence[IssuedCredential]) -> dict[int, str]:
+    """The name per pupil id for the slip: the full name, plus the stamnummer when two pupils of
+    one group share the full name (same first names are already told apart by the last name)."""
+    seen: Counter[tuple[str, str]] = Counter(
+        (c.administrative_group.casefold(), c.full_name.casefold()) for c in credentials
+    )
+    return {
+        c.pupil_id: c.full_name
+        if seen[(c.administrative_group.casefold(), c.full_name.casefold())] == 1
+        else f"{c.full_name} ({c.stamnummer})"
+        for c in credentials
+    }
 
 
 def build_slips_pdf(
@@ -303,8 +510,12 @@ def build_slips_pdf(
     *,
     school_name: str,
     title: str = "LeerID aanmeldgegevens",
+    layout: SlipLayout = STANDARD,
+    group_covers: bool = False,
+    portal_url: str | None = None,
+    printed_on: str = "",
 ) -> bytes:
-    """Build the printable PDF of login slips, eight per A4 page with dashed cut lines.
+    """Build the printable PDF of login slips with dashed cut lines.
 
     Slips are sorted by administrative group, then name, so a teacher can cut a class's slips
     in one go. The PDF is built entirely in memory, because it holds plain-text passwords that
@@ -314,6 +525,11 @@ def build_slips_pdf(
         credentials: The freshly issued credentials; one or many.
         school_name: Shown in the page header and the PDF subject.
         title: The PDF document title; never put a password in it.
+        layout: ``STANDARD`` (eight per A4) or ``LARGE`` (four, dyslexia-friendly).
+        group_covers: Start every group on a new page behind a cover sheet with the group,
+            the number of slips, ``printed_on`` and the school.
+        portal_url: The Leerlingloket's login page; each slip then gets a QR code to it.
+        printed_on: The date on the cover sheets, already written in Dutch.
 
     Returns:
         The PDF file as bytes.
@@ -324,6 +540,7 @@ def build_slips_pdf(
     if not credentials:
         raise ValueError("no credentials to print")
     ordered = sorted(credentials, key=slip_order)
+    names = slip_names(ordered)
     fonts = _get_fonts()
 
     buffer = io.BytesIO()
@@ -334,14 +551,35 @@ def build_slips_pdf(
     canvas.setAuthor("LeerID Schoolloket")
     canvas.setCreator("LeerID Schoolloket")
 
-    writer = _SlipWriter(canvas, fonts)
-    pages = -(-len(ordered) // SLIPS_PER_PAGE)
-    for page in range(pages):
-        chunk = ordered[page * SLIPS_PER_PAGE : (page + 1) * SLIPS_PER_PAGE]
-        writer.header(school_name, title, page + 1, pages)
-        writer.cut_lines(len(chunk))
-        for index, credential in enumerate(chunk):
-            writer.slip(index, credential)
-        canvas.showPage()
+    writer = _SlipWriter(canvas, fonts, layout)
+    if group_covers:
+        batches = [
+            list(group)
+            for _key, group in groupby(ordered, key=lambda c: c.administrative_group.casefold())
+        ]
+    else:
+        batches = [ordered]
+    per_page = layout.per_page
+    pages = sum(-(-len(batch) // per_page) + group_covers for batch in batches)
+    page_number = 0
+    for batch in batches:
+        if group_covers:
+            page_number += 1
+            writer.header(school_name, title, page_number, pages)
+            writer.cover(batch[0].administrative_group, len(batch), school_name, printed_on)
+            canvas.showPage()
+        for start in range(0, len(batch), per_page):
+            chunk = batch[start : start + per_page]
+            page_number += 1
+            writer.header(school_name, title, page_number, pages)
+            writer.cut_lines(len(chunk))
+            for index, credential in enumerate(chunk):
+                writer.slip(
+                    index,
+                    credential,
+                    name=names[credential.pupil_id],
+                    login_url=login_url(portal_url, credential.username) if portal_url else None,
+                )
+            canvas.showPage()
     canvas.save()
     return buffer.getvalue()
