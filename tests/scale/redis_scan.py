@@ -13,6 +13,15 @@ import redis
 PROBE_KEY = "leerid-test-scan-probe"
 
 
+class Secrets(tuple):
+    """The values looked for; never shown in a failure report or log."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} secrets>"
+
+
 class _Anything:
     """Stands in for any class a pickle names: keeps whatever it is built or set with."""
 
@@ -104,21 +113,22 @@ def everything_in(client: redis.Redis) -> Iterator[bytes]:
                 yield from _blobs(value)
 
 
-def found_in_redis(client: redis.Redis, secrets: Sequence[str]) -> set[str]:
+def found_in_redis(client: redis.Redis, secrets: Sequence[str]) -> Secrets:
     """Which of the secrets appear anywhere in Redis, in clear."""
     wanted = {secret: secret.encode() for secret in secrets}
     found: set[str] = set()
     for blob in everything_in(client):
         found |= {secret for secret, raw in wanted.items() if raw in blob}
-    return found
+    return Secrets(sorted(found))
 
 
 def assert_not_in_redis(client: redis.Redis, secrets: Sequence[str]) -> None:
     """None of the secrets is in Redis; first proven able to find one inside a pickle."""
+    secrets = Secrets(secrets)
     probe = "Probe-" + secrets[0][::-1]
     client.set(PROBE_KEY, pickle.dumps({"nested": [("x", probe.encode())]}))
     try:
-        assert found_in_redis(client, [probe]) == {probe}, "the scan cannot see a pickled value"
+        assert found_in_redis(client, [probe]) == (probe,), "the scan cannot see a pickled value"
     finally:
         client.delete(PROBE_KEY)
     assert client.dbsize() > 0, "Redis is empty: the app does not keep its state there"

@@ -94,7 +94,7 @@ def test_a_worker_killed_mid_save_changes_nothing_and_says_so(
     before = renewable_hashes(stack_engine, SECOND_SCHOOL)
     assert len(before) >= 30
     page = stack_admin("beheerder")
-    plan_second_school(page, len(before))
+    plan_second_school(page, stack_engine, len(before))
 
     # Hold one account's row: the save's one transaction blocks there, halfway through its
     # writes, so the kill lands inside it.

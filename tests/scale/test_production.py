@@ -25,7 +25,7 @@ from tests.e2e.conftest import (
     search,
 )
 from tests.scale.flows import SAVE, plan_second_school, renewable_hashes, select_manual_pair
-from tests.scale.redis_scan import assert_not_in_redis
+from tests.scale.redis_scan import Secrets, assert_not_in_redis
 from tests.scale.stack import Stack, documented
 
 pytestmark = pytest.mark.e2e
@@ -118,7 +118,7 @@ def test_bulk_renewal_with_progress_and_both_downloads(
     before = renewable_hashes(stack_engine, SECOND_SCHOOL)
     assert len(before) >= 30
     page = stack_admin("beheerder")
-    plan_second_school(page, len(before))
+    plan_second_school(page, stack_engine, len(before))
     page.get_by_role("button", name=SAVE).click()
     page.get_by_role("button", name=f"Ja, vervang {len(before)} wachtwoorden").click()
     # The live progress bar, updated by whichever worker runs the save.
@@ -147,18 +147,19 @@ def test_redis_holds_no_plain_text_password_nor_the_session_token(
 ) -> None:
     """While a bulk result page is shown: every key and value of Redis, decoded every way."""
     page = stack_admin("beheerder")
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "leerid_session")
+    token = Secrets(c["value"] for c in page.context.cookies() if c["name"] == "leerid_session")
     select_manual_pair(page)
     page.get_by_role("button", name="Vernieuw wachtwoord", exact=True).click()
     page.get_by_role("button", name=SAVE).click()
     expect(page.get_by_text("2 LeerID's hebben een nieuw wachtwoord", exact=True)).to_be_visible()
     table = page.get_by_role("table").filter(has_text="ardalan.bhatti")
-    passwords = [
+    passwords = Secrets(
         row.get_by_role("cell").nth(2).inner_text().strip()
         for row in table.locator("tbody").get_by_role("row").all()
-    ]
-    assert len(passwords) == 2 and all(len(p) == 8 for p in passwords), passwords
-    assert_not_in_redis(stack.redis.client(), [*passwords, token])
+    )
+    assert len(passwords) == 2 and all(len(p) == 8 for p in passwords)
+    assert len(token) == 1
+    assert_not_in_redis(stack.redis.client(), Secrets([*passwords, *token]))
 
 
 def test_websocket_moved_to_the_other_app_process_carries_on(
