@@ -72,6 +72,7 @@ bench: setup
 	$(PY) -m benchmarks.bench_login_limit
 	$(PY) -m benchmarks.bench_pupil_logins
 	$(PY) -m benchmarks.bench_readiness
+	$(PY) -m benchmarks.probe_other_admins
 
 clean:
 	rm -rf .web .states

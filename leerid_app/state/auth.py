@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
@@ -19,6 +18,7 @@ from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
 from leerid_app.state.focus import PAGE_HEADING_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, log, refuse_argument, run_as_admin
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 T = TypeVar("T")
 # Served over https: the cookies go over https only.
@@ -137,9 +137,7 @@ class AuthState(rx.State):
         self.logging_in = True
         try:
             client = auth.client_of(username, self.device_cookie, self.router.session.client_ip)
-            token, error, device = await asyncio.to_thread(
-                _authenticate, username, password, client
-            )
+            token, error, device = await run_blocking(_authenticate, username, password, client)
         finally:
             self.logging_in = False
         if token is None:
@@ -152,6 +150,7 @@ class AuthState(rx.State):
         return rx.redirect(routes.PUPILS)
 
     @rx.event
+    @off_loop
     def log_out(self) -> rx.event.EventSpec:
         """End the session on the server, then forget it in the browser."""
         token = self.session_token
@@ -161,6 +160,7 @@ class AuthState(rx.State):
         return self._forget_login(texts.LOGGED_OUT)
 
     @rx.event
+    @off_loop
     def switch_school(self, school_id: int) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         """`Wijzig instelling`: only to a school this administrator administers."""
         token = self.session_token or None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable
 from datetime import date
@@ -22,6 +21,7 @@ from leerid_app.services.imports.plan import CATEGORY_LABELS
 from leerid_app.services.imports.reading import MAX_FILE_BYTES, ImportFileError
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, log, run_as_admin
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 UPLOAD_ID = "import_file"
 UPLOAD, PREVIEW, RESULT = "upload", "preview", "result"
@@ -135,6 +135,7 @@ class ImportState(AuthState):
         self.instellingsnummer = number or ""
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load: the page starts at the upload, unless a run is busy."""
 
@@ -168,11 +169,11 @@ class ImportState(AuthState):
         today = school_today()
         try:
             # The session first: without one, not a byte of the upload is kept.
-            await asyncio.to_thread(run_as_admin, token, _context, read_only=True)
+            await run_blocking(run_as_admin, token, _context, read_only=True)
             data, name = await _collect(chunks)
-            import_file = await asyncio.to_thread(imports.read_file, data, today=today)
+            import_file = await run_blocking(imports.read_file, data, today=today)
             del data
-            context, plan = await asyncio.to_thread(
+            context, plan = await run_blocking(
                 run_as_admin, token, _preview(import_file, today), read_only=True
             )
         except NotLoggedIn:
@@ -246,7 +247,7 @@ class ImportState(AuthState):
             )
 
         try:
-            result = await asyncio.to_thread(run_as_admin, token, work)
+            result = await run_blocking(run_as_admin, token, work)
         except NotLoggedIn:
             async with self:
                 self.busy = False
@@ -256,7 +257,7 @@ class ImportState(AuthState):
             fresh = None
             if error.message == imports.plan.MSG_OUTDATED:
                 # Show what the import would do now, so the administrator confirms that.
-                fresh = await asyncio.to_thread(
+                fresh = await run_blocking(
                     run_as_admin, token, _preview(import_file, today), read_only=True
                 )
             async with self:

@@ -12,6 +12,7 @@ from leerid_app.services.audit import ACTION_LABELS, AuditAction
 from leerid_app.services.dates import dutch_datetime, parse_iso_date
 from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
+from leerid_app.state.off_loop import off_loop
 
 ALL = "alle"
 ACTION_OPTIONS = {label: action.value for action, label in ACTION_LABELS.items()}
@@ -71,11 +72,13 @@ class LogbookState(AuthState):
         return self._show(self._query)
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load of the Logboek."""
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_pupil_query(self, value: str) -> rx.event.EventSpec | None:
         """Filter on a pupil's stamnummer or name."""
         if not isinstance(value, str):
@@ -85,6 +88,7 @@ class LogbookState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_action(self, value: str) -> rx.event.EventSpec | None:
         """Filter on one kind of event."""
         if not isinstance(value, str):
@@ -94,6 +98,7 @@ class LogbookState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_date_from(self, value: str) -> rx.event.EventSpec | None:
         """From this day on (a date input's YYYY-MM-DD)."""
         if not isinstance(value, str):
@@ -103,6 +108,7 @@ class LogbookState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_date_to(self, value: str) -> rx.event.EventSpec | None:
         """Up to and including this day."""
         if not isinstance(value, str):
@@ -112,6 +118,7 @@ class LogbookState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Another page of events."""
         if type(page) is not int:

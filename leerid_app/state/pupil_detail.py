@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import date
 
@@ -18,6 +17,7 @@ from leerid_app.services.credentials import IssuedCredential
 from leerid_app.services.dates import dutch_date, dutch_datetime
 from leerid_app.services.errors import DomainError, InvalidUsername
 from leerid_app.services.exports import export_filename
+from leerid_app.services.exports import process as export_process
 from leerid_app.services.exports.slips_pdf import build_slips_pdf
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.scope import AdminContext
@@ -25,6 +25,7 @@ from leerid_app.services.versions import StaleAccount
 from leerid_app.state.auth import AuthState
 from leerid_app.state.focus import FLASH_ID, focus_when_shown
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 
 @dataclasses.dataclass
@@ -117,9 +118,9 @@ def _audit_slip(session: Session, context: AdminContext, credential: IssuedCrede
     return context.school_name
 
 
-def _slip_download(credential: IssuedCredential, school_name: str) -> rx.event.EventSpec:
-    """The one-pupil PDF slip, built in memory (runs in a worker thread)."""
-    pdf = build_slips_pdf([credential], school_name=school_name)
+async def _slip_download(credential: IssuedCredential, school_name: str) -> rx.event.EventSpec:
+    """The one-pupil PDF slip, built in memory in the download process."""
+    pdf = await export_process.build(build_slips_pdf, [credential], school_name=school_name)
     filename = export_filename(f"LeerID-{credential.stamnummer}", school_name, clock.today(), "pdf")
     return rx.download(data=pdf, filename=filename, mime_type="application/pdf")
 
@@ -175,6 +176,7 @@ class PupilDetailState(AuthState):
             return None
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load: the pupil of the URL, only within the administrator's school."""
         self.page_error = ""
@@ -186,6 +188,8 @@ class PupilDetailState(AuthState):
             self.flash = ""  # the message belonged to another pupil
         self.not_found = view is None
         self.pupil = view or PupilView()
+        if view is not None and view.can_activate:
+            export_process.start()  # `Activeer LeerID` downloads a slip
         return None
 
     @rx.event
@@ -211,18 +215,18 @@ class PupilDetailState(AuthState):
 
         try:
             token = self.session_token or None
-            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
+            credential, school_name = await run_blocking(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except DomainError as error:
             if error.message == accounts.MSG_ALREADY_ACTIVE:
                 # Activated by someone else meanwhile: show the LeerID they got.
-                self.pupil = self._load_view(pupil_id) or PupilView()
+                self.pupil = await run_blocking(self._load_view, pupil_id) or PupilView()
             self.page_error = error.message
             return None
-        download = await asyncio.to_thread(_slip_download, credential, school_name)
+        download = await _slip_download(credential, school_name)
         self.flash = texts.ACCOUNT_ACTIVATED
-        view = self._load_view(pupil_id)
+        view = await run_blocking(self._load_view, pupil_id)
         self.pupil = view or PupilView()
         # The activation button is replaced by the account card: focus the message instead.
         return [download, focus_when_shown(FLASH_ID)]
@@ -254,6 +258,7 @@ class EditCredentialsState(PupilDetailState):
         )
 
     @rx.event
+    @off_loop
     def load_edit(self) -> rx.event.EventSpec | None:
         """on_load of the edit page."""
         self.page_error = ""
@@ -265,6 +270,7 @@ class EditCredentialsState(PupilDetailState):
         self.pupil = view or PupilView()
         self._seen_version = self.pupil.version
         self._reset_form()
+        export_process.start()  # a new password downloads a slip
         if view is not None and not view.has_account:
             return rx.redirect(routes.pupil_detail(view.id))
         return None
@@ -276,6 +282,7 @@ class EditCredentialsState(PupilDetailState):
         self.remove_email_pending = False
 
     @rx.event
+    @off_loop
     def set_username_input(self, value: str) -> rx.event.EventSpec | None:
         """The username field; validated on the server when saving."""
         if not isinstance(value, str):
@@ -356,28 +363,24 @@ class EditCredentialsState(PupilDetailState):
 
         try:
             token = self.session_token or None
-            credential, school_name = await asyncio.to_thread(run_for_pupil, token, pupil_id, work)
+            credential, school_name = await run_blocking(run_for_pupil, token, pupil_id, work)
         except NotLoggedIn:
             return self._session_lost()
         except InvalidUsername as error:
             self.username_error = error.message
             return None
         except StaleAccount as error:
-            self._show_current_keeping_form(pupil_id)
+            await run_blocking(self._show_current_keeping_form, pupil_id)
             self.page_error = error.message
             return None
         except DomainError as error:
             self.page_error = error.message
             return None
-        download = (
-            await asyncio.to_thread(_slip_download, credential, school_name)
-            if credential is not None
-            else None
-        )
+        download = await _slip_download(credential, school_name) if credential is not None else None
         self.new_password = ""
         self.remove_email_pending = False
         self.page_error = ""
         self.flash = texts.SAVED
-        self.pupil = self._load_view(pupil_id) or PupilView()  # no old data under the message
+        self.pupil = await run_blocking(self._load_view, pupil_id) or PupilView()  # no old data
         events = [rx.redirect(routes.pupil_detail(pupil_id))]
         return [download, *events] if download else events

@@ -20,6 +20,7 @@ from leerid_app.services.scope import AdminContext
 from leerid_app.settings import get_settings
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn, run_for_pupil
+from leerid_app.state.off_loop import off_loop
 
 ALL = "alle"  # Radix selects cannot hold an empty value
 STATUS_OPTIONS = [status.value for status in AccountStatus]
@@ -146,12 +147,14 @@ class PupilListState(AuthState):
         self.search, self.account_type, self.page = "", ALL, 1
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load of the start page; a link from the Overzicht brings its filters."""
         self._apply_link()
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_attention(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Nog niet aangemeld / Moet wachtwoord kiezen / … / E-mail gekoppeld."""
         self.attention = value if isinstance(value, str) and value in ATTENTION_OPTIONS else ALL
@@ -159,6 +162,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_search(self, value: str) -> rx.event.EventSpec | None:
         """Free-text search on stamnummer, naam and voornaam."""
         if not isinstance(value, str):
@@ -168,6 +172,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_group(self, value: str) -> rx.event.EventSpec | None:
         """Filter on administrative group (checked against the school's groups on query)."""
         if not isinstance(value, str):
@@ -177,6 +182,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_status(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Actief / Inactief / Geen account."""
         if not isinstance(value, str):
@@ -186,6 +192,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_account_type(self, value: str) -> rx.event.EventSpec | None:
         """Filter on Basis / Gevorderd."""
         if not isinstance(value, str):
@@ -195,6 +202,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def clear_filters(self) -> rx.event.EventSpec | None:
         """`Wis de filters`: the whole school again (the selection stays)."""
         self.search, self.group, self.status, self.account_type = "", ALL, ALL, ALL
@@ -202,6 +210,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def sort_by(self, field: str) -> rx.event.EventSpec | None:
         """Sort on a column; a second click on the same column reverses the order."""
         if not isinstance(field, str) or field not in {sort.value for sort in SortField}:
@@ -213,6 +222,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Jump to a page; out-of-range pages are clamped by the query."""
         if type(page) is not int:
@@ -221,6 +231,7 @@ class PupilListState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def toggle_pupil(self, pupil_id: int, checked: bool) -> rx.event.EventSpec | None:
         """The check box of one row; only a pupil of the administrator's school can be selected.
 
@@ -254,6 +265,7 @@ class PupilListState(AuthState):
         return None
 
     @rx.event
+    @off_loop
     def toggle_page(self, checked: bool) -> rx.event.EventSpec | None:
         """The check box in the header: every row of this page, as the server lists it now."""
 
@@ -279,6 +291,7 @@ class PupilListState(AuthState):
         return None
 
     @rx.event
+    @off_loop
     def select_all_matching(self) -> rx.event.EventSpec | None:
         """Select every pupil matching the filters, on every page."""
 

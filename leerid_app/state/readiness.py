@@ -15,6 +15,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.readiness import COLUMN_FILTERS, Column, LoginSource, Reason, Scope
 from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
+from leerid_app.state.off_loop import off_loop, run_blocking
 from leerid_app.state.pupils import PupilListState
 
 
@@ -81,6 +82,7 @@ class OverviewState(AuthState):
         self.chart_from_last_login = chart.source is LoginSource.LAST_LOGIN
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load of the Overzicht."""
         return self._show(self._query)
@@ -181,9 +183,10 @@ class ReadinessState(AuthState):
         """on_load: the groups, the size of the list's selection, and the check so far."""
         self.selection_count = len((await self.get_state(PupilListState)).selected_ids())
         self.error = ""
-        return self._refresh()
+        return await run_blocking(self._refresh)
 
     @rx.event
+    @off_loop
     def toggle_group(self, group: str, checked: bool) -> rx.event.EventSpec | None:
         """Add or drop one group; only the school's own groups can be chosen."""
         if not isinstance(group, str) or type(checked) is not bool:
@@ -199,7 +202,7 @@ class ReadinessState(AuthState):
     @rx.event
     async def use_selection(self) -> rx.event.EventSpec | None:
         """Check the pupils selected in the list instead of whole groups."""
-        if (lost := self._check_session()) is not None:
+        if (lost := await run_blocking(self._check_session)) is not None:
             return lost
         selected = (await self.get_state(PupilListState)).selected_ids()
         self.selection_count = len(selected)
@@ -211,9 +214,10 @@ class ReadinessState(AuthState):
         self.chosen = []
         self.page = 1
         self.error = ""
-        return self._refresh()
+        return await run_blocking(self._refresh)
 
     @rx.event
+    @off_loop
     def clear(self) -> rx.event.EventSpec | None:
         """Start again with nothing chosen."""
         self.chosen, self.using_selection, self._selection = [], False, frozenset()
@@ -221,6 +225,7 @@ class ReadinessState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Page through the pupils concerned."""
         if type(page) is not int:
@@ -229,6 +234,7 @@ class ReadinessState(AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def prepare_fix(self) -> rx.event.EventSpec | None:
         """`Zet klaar voor de toets`: to the bulk plan of exactly the pupils that need it."""
         if (lost := self._check_session()) is not None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -16,12 +16,15 @@ from leerid_app.services.audit import AuditAction
 from leerid_app.services.dates import dutch_date, parse_iso_date, school_today, school_year_end
 from leerid_app.services.errors import DomainError
 from leerid_app.services.exports import export_filename
+from leerid_app.services.exports import process as export_process
 from leerid_app.services.exports.reports_xlsx import build_data_check_xlsx, build_leavers_xlsx
 from leerid_app.services.scope import AdminContext
 from leerid_app.state.auth import AuthState
 from leerid_app.state.guard import NotLoggedIn
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 PAGE_SIZE = 50
+T = TypeVar("T")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,22 +72,22 @@ def _shown_value(kind: reports.DataIssueKind, value: str) -> str:
 class _ExcelDownload:
     """What both report states share (a plain mixin, not a state): the audited Excel."""
 
-    def _excel(
-        self, report: str, build: Callable[[Session, AdminContext], tuple[bytes, int]]
-    ) -> tuple[bytes, str] | rx.event.EventSpec | None:
-        """Build the file inside the guard and audit the download in the same transaction."""
+    def _rows(
+        self, report: str, query: Callable[[Session, AdminContext], Sequence[T]]
+    ) -> tuple[Sequence[T], str] | rx.event.EventSpec | None:
+        """Read the rows inside the guard and audit the download in the same transaction."""
 
-        def work(session: Session, context: AdminContext) -> tuple[bytes, str]:
-            data, count = build(session, context)
+        def work(session: Session, context: AdminContext) -> tuple[Sequence[T], str]:
+            rows = query(session, context)
             audit.record_event(
                 session,
                 action=AuditAction.REPORT_DOWNLOADED,
                 actor_administrator_id=context.administrator_id,
                 actor_username=context.username,
                 school_id=context.school_id,
-                details={"report": report, "count": count},
+                details={"report": report, "count": len(rows)},
             )
-            return data, context.school_name
+            return rows, context.school_name
 
         try:
             return self._as_admin(work)
@@ -95,12 +98,17 @@ class _ExcelDownload:
             return None
 
     async def _download(
-        self, report: str, build: Callable[[Session, AdminContext], tuple[bytes, int]]
+        self,
+        report: str,
+        query: Callable[[Session, AdminContext], Sequence[T]],
+        build: Callable[[Sequence[T]], bytes],
     ) -> rx.event.EventSpec | None:
-        result = await asyncio.to_thread(self._excel, report, build)
+        """The rows on a thread, the workbook in the download process (openpyxl holds the GIL)."""
+        result = await run_blocking(self._rows, report, query)
         if not isinstance(result, tuple):
             return result
-        data, school_name = result
+        rows, school_name = result
+        data = await export_process.build(build, list(rows))
         name = export_filename(report, school_name, school_today(), "xlsx")
         return rx.download(data=data, filename=name, mime_type=XLSX_MIME)
 
@@ -147,11 +155,13 @@ class DataCheckState(_ExcelDownload, AuthState):
         self._show_page(1)
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load of the Gegevenscontrole."""
         return self._show(self._query)
 
     @rx.event
+    @off_loop
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Page through the findings."""
         if type(page) is not int:
@@ -165,11 +175,10 @@ class DataCheckState(_ExcelDownload, AuthState):
     async def download_excel(self) -> rx.event.EventSpec | None:
         """Every finding as Excel, read fresh; audited."""
 
-        def build(session: Session, context: AdminContext) -> tuple[bytes, int]:
-            issues = reports.data_check(session, school_id=context.school_id, today=school_today())
-            return build_data_check_xlsx(issues), len(issues)
+        def query(session: Session, context: AdminContext) -> list[reports.DataIssue]:
+            return reports.data_check(session, school_id=context.school_id, today=school_today())
 
-        return await self._download("Gegevenscontrole", build)
+        return await self._download("Gegevenscontrole", query, build_data_check_xlsx)
 
 
 class LeaversState(_ExcelDownload, AuthState):
@@ -228,6 +237,7 @@ class LeaversState(_ExcelDownload, AuthState):
         return self._show(self._query)
 
     @rx.event
+    @off_loop
     def load(self) -> rx.event.EventSpec | None:
         """on_load: by default from today until 31 August."""
         date_from, date_to = self._period()
@@ -236,11 +246,13 @@ class LeaversState(_ExcelDownload, AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def set_date_from(self, value: str) -> rx.event.EventSpec | None:
         """Start of the period (a date input's ``YYYY-MM-DD``)."""
         return self._set_date("date_from", value)
 
     @rx.event
+    @off_loop
     def set_date_to(self, value: str) -> rx.event.EventSpec | None:
         """End of the period, included."""
         return self._set_date("date_to", value)
@@ -255,6 +267,7 @@ class LeaversState(_ExcelDownload, AuthState):
         return self._refresh()
 
     @rx.event
+    @off_loop
     def go_to_page(self, page: int) -> rx.event.EventSpec | None:
         """Page through the pupils."""
         if type(page) is not int:
@@ -267,15 +280,14 @@ class LeaversState(_ExcelDownload, AuthState):
         """Every pupil of the period as Excel; audited."""
         date_from, date_to = self._period()
 
-        def build(session: Session, context: AdminContext) -> tuple[bytes, int]:
-            report = reports.leavers(
+        def query(session: Session, context: AdminContext) -> Sequence[reports.Leaver]:
+            return reports.leavers(
                 session,
                 school_id=context.school_id,
                 date_from=date_from,
                 date_to=date_to,
                 today=school_today(),
                 page=None,
-            )
-            return build_leavers_xlsx(report.rows), report.total
+            ).rows
 
-        return await self._download("Wie-wordt-inactief", build)
+        return await self._download("Wie-wordt-inactief", query, build_leavers_xlsx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from reflex.middleware import Middleware
@@ -12,6 +11,7 @@ from reflex_base.event import Event
 from leerid_app import texts
 from leerid_app.state.auth import AuthState, forget_pupil_data
 from leerid_app.state.guard import NotLoggedIn, run_as_admin
+from leerid_app.state.off_loop import run_blocking
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -69,7 +69,7 @@ async def guard_state(root: BaseState, event: Event) -> None:
         # and sends it to the login page; this says why.
         auth_state.login_notice = texts.STATE_LOST
     auth_state._tab_known = True
-    owner = await asyncio.to_thread(_owner, token_of(event, auth_state))
+    owner = await run_blocking(_owner, token_of(event, auth_state))
     # An empty gate value means nothing was kept since the last wipe (or ever).
     if not owner or (auth_state._gate_token and owner != auth_state._gate_token):
         for cls in _all_subclasses(AuthState):

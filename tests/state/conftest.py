@@ -14,6 +14,7 @@ import contextlib
 import inspect
 import shutil
 import sqlite3
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import reflex as rx
 from reflex_base.event import Event
 from reflex_base.event.context import EventContext
 from reflex_base.event.processor.base_state_processor import process_event
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 import leerid_app.db
@@ -43,6 +44,7 @@ from leerid_app.models import (
 )
 from leerid_app.services import auth
 from leerid_app.services.demo import DEMO_ADMIN_PASSWORD, DEMO_SCHOOL, SECOND_SCHOOL, seed_demo
+from leerid_app.services.hashing import PasswordHashing
 from leerid_app.services.identity import sessions
 
 # Importing the state modules registers every substate under rx.State.
@@ -192,14 +194,57 @@ class DemoDb:
         return data + (wal.read_bytes() if wal.exists() else b"")
 
 
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _where() -> str:
+    """The app frames of the current stack: which handler did blocking work where."""
+    frames = [f for f in traceback.extract_stack() if "/leerid_app/" in f.filename]
+    return " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
+@pytest.fixture(autouse=True)
+def blocking_on_the_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fails a test in which a handler ran SQL or argon2 on the event loop's thread.
+
+    Every other client of the worker would wait meanwhile (state/off_loop.py). SQL is
+    watched on the demo database's engine (see demo_db), argon2 here.
+    """
+    found: list[str] = []
+    for name in ("hash", "verify"):
+        real = getattr(PasswordHashing, name)
+
+        def watched(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            if _on_event_loop():
+                found.append(f"argon2 {_name}: {_where()}")
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(PasswordHashing, name, watched)
+    yield found
+    assert not found, "blocking work on the event loop:\n" + "\n".join(dict.fromkeys(found))
+
+
 @pytest.fixture
 def demo_db(
-    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    blocking_on_the_loop: list[str],
 ) -> Iterator[DemoDb]:
     """A private copy of the demo database that every state handler of this test uses."""
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)
     engine = make_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _not_on_the_loop(*_args: Any) -> None:
+        if _on_event_loop():
+            blocking_on_the_loop.append(f"SQL: {_where()}")
 
     def test_engine() -> Engine:
         return engine

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from leerid_app import texts
@@ -77,12 +78,12 @@ def test_result_has_one_table_per_account_type_each_paged(tree: StateTree) -> No
         ("LEERID'S MET NIEUW GEVORDERD WACHTWOORD", 1, 1),
     ]
     # Straight to the handler: without a logged-in session the session gate would reset the tab.
-    BulkState.result_go_to.fn(state, AccountType.BASIS.value, 2)
+    asyncio.run(BulkState.result_go_to.fn(state, AccountType.BASIS.value, 2))
     basic, advanced = state.result_tables
     assert (basic.page_no, len(basic.rows)) == (2, 10)
     assert [row.username for row in advanced.rows] == ["test.leerling100"]
     # An unknown table changes nothing (malformed arguments: tests/state/test_refusals.py).
-    BulkState.result_go_to.fn(state, "admin", 1)
+    asyncio.run(BulkState.result_go_to.fn(state, "admin", 1))
     assert state.result_tables[0].page_no == 2
 
 

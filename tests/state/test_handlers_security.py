@@ -9,6 +9,7 @@ audit trace; no generated password ever reaches a log, the audit log or the data
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -766,7 +767,8 @@ def test_a_bulk_run_whose_session_ends_while_hashing_saves_nothing(
 
     async def hash_then_log_out(*args: Any, **kwargs: Any) -> list[str]:
         hashes = await real_hash_passwords(*args, **kwargs)
-        demo_db.end_session(tab.token)  # `Afmelden` in another tab, mid-run
+        # `Afmelden` in another tab, mid-run (another thread: the loop never runs SQL).
+        await asyncio.to_thread(demo_db.end_session, tab.token)
         return hashes
 
     monkeypatch.setattr(bulk, "hash_passwords", hash_then_log_out)

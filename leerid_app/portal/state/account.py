@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -26,6 +25,7 @@ from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.pupil_account import MyLeerID
 from leerid_app.services.pupil_auth import PupilContext
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 T = TypeVar("T")
 MAX_EMAIL_CHARS = 254
@@ -81,14 +81,11 @@ class AccountState(PortalState):
     async def _guarded_off_loop(
         self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
     ) -> T | rx.event.EventSpec:
-        try:
-            return await self._as_pupil_off_loop(work, choosing=choosing)
-        except PupilNotLoggedIn:
-            return self._session_lost()
-        except MustChooseFirst:
-            return rx.redirect(routes.PORTAL_CHOOSE_PASSWORD)
+        """The same from an async handler: on a handler thread (the work may hash)."""
+        return await run_blocking(self._guarded, work, choosing=choosing)
 
     @rx.event
+    @off_loop
     def load_account(self) -> rx.event.EventSpec | None:
         """on_load of `Mijn LeerID`: the pupil's account, or off to login / choosing first."""
         result = self._guarded(lambda session, context: pupil_account.my_leerid(session, context))
@@ -101,6 +98,7 @@ class AccountState(PortalState):
         return None
 
     @rx.event
+    @off_loop
     def load_choose(self) -> rx.event.EventSpec | None:
         """on_load of `Kies je eigen wachtwoord`: only while the pupil must choose."""
         result = self._guarded(
@@ -115,6 +113,7 @@ class AccountState(PortalState):
         return None
 
     @rx.event
+    @off_loop
     def postpone(self) -> rx.event.EventSpec | None:
         """`Later wijzigen`: allowed within the month after the password was issued."""
         try:
@@ -185,7 +184,7 @@ class AccountState(PortalState):
         """Mail a confirmation link to the typed address; linked only once it is clicked."""
         address = text_field(form_data, "email", MAX_EMAIL_CHARS)
         try:
-            result = self._guarded(
+            result = await self._guarded_off_loop(
                 lambda session, context: pupil_links.request_email_link(session, context, address)
             )
         except DomainError as error:
@@ -193,12 +192,13 @@ class AccountState(PortalState):
             return None
         if not isinstance(result, mail.Mail):
             return result
-        await asyncio.to_thread(mail.deliver, result, engine=get_engine())
+        await run_blocking(mail.deliver, result, engine=get_engine())
         self.email_error = ""
         self.page_notice = texts.EMAIL_SENT.format(email=result.to)
         return None
 
     @rx.event
+    @off_loop
     def remove_email(self) -> rx.event.EventSpec | None:
         """Unlink the e-mail address."""
         try:

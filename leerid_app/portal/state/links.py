@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
 
@@ -18,6 +17,7 @@ from leerid_app.services.dates import dutch_datetime
 from leerid_app.services.errors import DomainError
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.settings import get_settings
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 MAX_TOKEN_CHARS = 128
 
@@ -55,7 +55,7 @@ class ForgotState(PortalState):
         identifier = text_field(form_data, "identifier", pupil_links.MAX_IDENTIFIER_CHARS)
         self.busy = True
         try:
-            await asyncio.to_thread(_request_reset, identifier)
+            await run_blocking(_request_reset, identifier)
         finally:
             self.busy = False
         self.answer = pupil_links.MSG_RESET_ANSWER
@@ -71,6 +71,7 @@ class ResetState(PortalState):
     _token: str = ""
 
     @rx.event
+    @off_loop
     def load_reset(self) -> None:
         """Check the link from the URL; the token stays on the server for the form."""
         self._token = _query_token(self)
@@ -98,7 +99,7 @@ class ResetState(PortalState):
 
         self.busy = True
         try:
-            username = await asyncio.to_thread(work)
+            username = await run_blocking(work)
         except DomainError as error:
             self.reset_error = error.message
             return None
@@ -121,6 +122,7 @@ class ConfirmEmailState(PortalState):
     confirm_error: str = ""
 
     @rx.event
+    @off_loop
     def confirm(self) -> None:
         """Link the address the token stands for; single use."""
         token = _query_token(self)
@@ -161,6 +163,7 @@ class OutboxState(rx.State):
     mails: list[OutboxRow] = []
 
     @rx.event
+    @off_loop
     def load_outbox(self) -> None:
         """The newest mails, only in demo mode."""
         if not get_settings().demo_mode:

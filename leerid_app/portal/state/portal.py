@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,6 +16,7 @@ from leerid_app.services import pupil_account, pupil_auth
 from leerid_app.services.errors import DomainError
 from leerid_app.services.identity.throttle import Client
 from leerid_app.services.pupil_auth import PupilContext
+from leerid_app.state.off_loop import off_loop, run_blocking
 
 T = TypeVar("T")
 
@@ -95,18 +95,6 @@ class PortalState(rx.State):
             self.pupil_token or None, work, postponed=self.postponed, choosing=choosing
         )
 
-    async def _as_pupil_off_loop(
-        self, work: Callable[[Session, PupilContext], T], *, choosing: bool = False
-    ) -> T:
-        """The same, in a worker thread: for work that hashes a password."""
-        return await asyncio.to_thread(
-            run_as_pupil,
-            self.pupil_token or None,
-            work,
-            postponed=self.postponed,
-            choosing=choosing,
-        )
-
     def _to_login(self, notice: str) -> rx.event.EventSpec:
         self.pupil_token = ""
         self.postponed = False
@@ -137,7 +125,7 @@ class PortalState(rx.State):
             client = pupil_auth.client_of(
                 username, self.pupil_device, self.router.session.client_ip
             )
-            token, error, device, required = await asyncio.to_thread(
+            token, error, device, required = await run_blocking(
                 _authenticate, username, password, client
             )
         finally:
@@ -153,6 +141,7 @@ class PortalState(rx.State):
         return rx.redirect(routes.PORTAL_CHOOSE_PASSWORD if required else routes.PORTAL_ACCOUNT)
 
     @rx.event
+    @off_loop
     def log_out(self) -> rx.event.EventSpec:
         """End the pupil's session on the server, then forget it in the browser."""
         with Session(get_engine()) as session:

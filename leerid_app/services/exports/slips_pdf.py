@@ -233,6 +233,11 @@ def _get_fonts() -> _Fonts:
     return _fonts
 
 
+def register_fonts() -> None:
+    """Register the fonts now rather than at the first slip (a download process warms up)."""
+    _get_fonts()
+
+
 def _renderable(text: str, font: _Font) -> str:
     """``text`` with every character ``font`` cannot draw transliterated, for display only."""
     # Deliberately not memoised: a cache would keep plain-text passwords alive in the process.
