@@ -111,9 +111,10 @@ class Part:
             self.process.wait(timeout=10)
 
     def workers(self) -> list[psutil.Process]:
-        """The worker processes of an app process (Granian's children)."""
+        """The worker processes of an app process: Granian's own children (a worker's download
+        process is the worker's child, not counted)."""
         assert self.process is not None
-        return psutil.Process(self.process.pid).children(recursive=True)
+        return psutil.Process(self.process.pid).children(recursive=False)
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
