@@ -39,14 +39,17 @@ run: setup
 	# Demo mode: pupils' mails land in the outbox at /demo/postvak instead of going out.
 	LEERID_DEMO_MODE=$${LEERID_DEMO_MODE:-true} $(VENV)/bin/reflex run --env prod --loglevel warning
 
-# Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too) and the
-# DejaVu fonts (PDF slips print Polish and Romanian names with them).
+# Debian's Chromium (browser tests), PostgreSQL server (the service tests run on it too), the
+# DejaVu fonts (PDF slips print Polish and Romanian names with them), and Redis and HAProxy (the
+# production setup the tests in tests/scale/ start, and the load benchmark's several workers).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \
@@ -60,10 +63,11 @@ lint: setup
 test: setup system-deps lint
 	$(VENV)/bin/pytest
 
-bench: setup
+bench: setup system-deps
 	$(PY) -m benchmarks.bench_list_queries
 	$(PY) -m benchmarks.bench_bulk
 	$(PY) -m benchmarks.bench_prehash
+	$(PY) -m benchmarks.bench_load
 	$(PY) -m benchmarks.bench_exports
 	$(PY) -m benchmarks.bench_import
 	$(PY) -m benchmarks.fuzz_import

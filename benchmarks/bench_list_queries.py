@@ -21,6 +21,7 @@ from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from benchmarks.data import FIRST_NAMES, LAST_NAMES
 from leerid_app.db import make_engine
 from leerid_app.models import (
     AccountType,
@@ -49,21 +50,6 @@ CHUNK = 10_000
 INTAKES = 6  # pupils arrive in yearly intakes across all schools, as in a real database
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "list_queries.json"
 
-FIRST_NAMES = [
-    "Emma", "Noah", "Olivia", "Liam", "Louise", "Arthur", "Mila", "Jules", "Elena", "Louis",
-    "Nora", "Adam", "Lina", "Victor", "Marie", "Finn", "Ella", "Lucas", "Julia", "Mohamed",
-    "Yasmine", "Amani", "Élodie", "Zoë", "Łukasz", "Şükrü", "Ayşe", "Anaïs", "Matteo", "Lotte",
-    "Wout", "Fien", "Seppe", "Ines", "Rayan", "Sara", "Milan", "Lore", "Kobe", "Hanne",
-    "Pieter-Alexander", "Jan", "Noor", "Ilias", "Nour", "Amélie", "Jef", "Bram", "Saar", "Daan",
-]  # fmt: skip
-LAST_NAMES = [
-    "Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
-    "Wouters", "De Smet", "Dubois", "Lambert", "Dupont", "Van den Bossche", "Bogaert",
-    "Bogaerts", "Van den Bogaert", "Hermans", "Van Damme", "Vermeulen", "Michiels", "De Clercq",
-    "Yılmaz", "El Amrani", "Wiśniewski", "Nowak", "Kaya", "Öztürk", "Diallo", "Bockstal",
-    "De Vos", "Martens", "Claeys", "Pauwels", "Smets", "Aerts", "Cools", "Van Acker", "Lemmens",
-    "Verstraeten", "Baert", "Dewulf", "El Idrissi", "Müller", "Nguyen", "Kowalski",
-]  # fmt: skip
 SECONDARY_GROUPS = [
     "1A1", "1A2", "1A3", "1B", "2A1", "2A2", "2B", "3 Economie", "3e lj 2e gr Elektromechanica",
     "4 Latijn-Wiskunde", "4e lj 2e gr Elektromechanica TSO", "5 Moderne talen-wetenschappen",

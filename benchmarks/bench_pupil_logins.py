@@ -19,24 +19,20 @@ import json
 import os
 import re
 import secrets
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import websocket
+from reflex_base.constants import Reflex
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from benchmarks.loadgen import stack
 from leerid_app import routes
 from leerid_app.db import make_engine
 from leerid_app.migrations import upgrade_to_head
@@ -52,10 +48,7 @@ from leerid_app.portal.state.portal import PortalState
 from leerid_app.services.hashing import make_password_hashing
 from leerid_app.settings import Settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REFLEX_VERSION = "0.10.1"
 TARGET_P95_SECONDS = 1.0
-START_TIMEOUT_SECONDS = 120
 ANSWER_TIMEOUT_SECONDS = 60
 # The pupils' shared benchmark password; one hash serves them all (a verification costs the
 # same whatever the salt), so building the database does not take N hashes.
@@ -132,56 +125,6 @@ def measure_hash(pepper: str, samples: int = 20) -> float:
     return statistics.median(times)
 
 
-def start_app(folder: Path, db_url: str, pepper: str, port: int) -> subprocess.Popen:
-    """The production backend on ``port``, its own database and pepper, demo mode off."""
-    env = dict(os.environ)
-    env.pop("REFLEX_REDIS_URL", None)
-    env.update(
-        REFLEX_DB_URL=db_url,
-        LEERID_PEPPER=pepper,
-        LEERID_DEMO_MODE="false",
-        REFLEX_TELEMETRY_ENABLED="false",
-        REFLEX_CHECK_LATEST_VERSION="false",
-        REFLEX_WEB_WORKDIR=str(folder / "web"),
-        REFLEX_STATES_WORKDIR=str(folder / "states"),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    reflex = Path(sys.executable).with_name("reflex")
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(reflex), "run", "--env", "prod", "--backend-only", "--backend-port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit((folder / "server.log").read_text())
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2) as answer:
-                if b"pong" in answer.read():
-                    return process
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the app did not start")
-
-
-def stop_app(process: subprocess.Popen) -> None:
-    """SIGTERM to the app's own process group, as the e2e fixture does."""
-    import signal
-
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 LOGIN_HANDLER = f"{PortalState.get_full_name()}.log_in"
 REFUSED = re.compile(r'"login_error_rx_state_":"([^"]+)"')
 
@@ -192,7 +135,7 @@ def one_login(port: int, username: str) -> Outcome:
     url = f"ws://127.0.0.1:{port}/_event/?EIO=4&transport=websocket&token={uuid.uuid4()}"
     try:
         ws = websocket.create_connection(
-            url, subprotocols=[REFLEX_VERSION], timeout=ANSWER_TIMEOUT_SECONDS
+            url, subprotocols=[Reflex.VERSION], timeout=ANSWER_TIMEOUT_SECONDS
         )
     except (OSError, websocket.WebSocketException) as error:
         return Outcome(False, False, 0.0, time.perf_counter() - started, repr(error))
@@ -310,32 +253,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=300, help="client threads")
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="leerid-bench-pupils-"))
     pepper = secrets.token_hex(32)
-    db_url = f"sqlite:///{folder / 'bench.db'}"
-    process = None
-    try:
+    with stack.temporary_folder() as folder:
+        db_url = f"sqlite:///{folder / 'bench.db'}"
         print(f"Building a school of {args.pupils} pupils ...")
         build_database(db_url, args.pupils, pepper)
         one_hash = measure_hash(pepper)
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        print(f"Starting the app (prod backend) on port {port} ...")
-        process = start_app(folder, db_url, pepper, port)
-        one_login(port, "leerling000000.bench")  # warm-up: imports, first connection
-        print(f"{args.pupils} logins spread over {args.window:.0f} s ...")
-        outcomes, wall = run_load(port, args.pupils, args.window, args.concurrency)
+        with stack.app_server(folder, db_url, pepper, workers=1, redis_url=None) as base_url:
+            port = int(base_url.rsplit(":", 1)[1])
+            print(f"The app (prod backend) on port {port} ...")
+            one_login(port, "leerling000000.bench")  # warm-up: imports, first connection
+            print(f"{args.pupils} logins spread over {args.window:.0f} s ...")
+            outcomes, wall = run_load(port, args.pupils, args.window, args.concurrency)
         one_hash_after = measure_hash(pepper)
         report(
             outcomes, wall, args.pupils, args.window, statistics.mean([one_hash, one_hash_after])
         )
-    finally:
-        if process is not None:
-            stop_app(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

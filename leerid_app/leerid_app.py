@@ -17,6 +17,7 @@ from leerid_app.pages.reports import data_check_page, leavers_page
 from leerid_app.portal.pages import add_portal_pages
 from leerid_app.state.auth import AuthState
 from leerid_app.state.bulk import BulkState
+from leerid_app.state.failures import backend_exception_handler
 from leerid_app.state.imports import ImportState
 from leerid_app.state.logbook import LogbookState
 from leerid_app.state.pupil_detail import EditCredentialsState, PupilDetailState
@@ -32,6 +33,8 @@ app = rx.App(
     stylesheets=["/a11y.css"],
     head_components=[rx.script(src="/focus_heading.js")],
     api_transformer=[event_socket_without_cookies, security_headers],
+    # The database gone for a moment gets a Dutch message, not Reflex's English toast.
+    backend_exception_handler=backend_exception_handler,
 )
 # First, before any handler: no pupil data or password goes to a tab without a live session.
 app.add_middleware(SessionGate(), index=0)

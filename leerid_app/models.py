@@ -264,3 +264,21 @@ class DemoMail(SQLModel, table=True):
     subject: str = Field(max_length=200)
     text_body: str
     html_body: str
+
+
+class BulkRun(SQLModel, table=True):
+    """A bulk save in progress: the worker running it beats a heartbeat; a stale row means the
+    worker died, and the administrator's next page load says so (services/bulk_runs.py)."""
+
+    __tablename__ = "bulk_run"
+    __table_args__ = {"extend_existing": True}
+
+    id: str = Field(primary_key=True, max_length=32)
+    session_id: int = Field(foreign_key="admin_session.id", index=True)
+    school_id: int = Field(foreign_key="school.id")
+    mode: str = Field(max_length=10)
+    count: int
+    started_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    heartbeat_at: datetime = Field(sa_column=utc_datetime_column(nullable=False))
+    # Set by the save's own transaction: committed together with the accounts, or not at all.
+    saved: bool = Field(default=False)

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # Threads that hash passwords in bulk work; argon2 releases the GIL, so one per core.
     hash_workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
 
+    # A bulk run beats a heartbeat in the database this often; one silent for the stale time
+    # died with its worker, and the administrator is told so instead of waiting forever.
+    bulk_heartbeat_seconds: float = Field(default=2.0, gt=0)
+    bulk_stale_seconds: float = Field(default=10.0, gt=0)
+
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
 

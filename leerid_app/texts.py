@@ -27,6 +27,11 @@ LOGIN_PASSWORD = "Wachtwoord"
 LOGIN_BUTTON = "Aanmelden"
 LOGGED_OUT = "Je bent afgemeld."
 LOGIN_REQUIRED = "Meld je aan om verder te gaan."
+# The server lost this tab's state (its state store restarted): logged out, cleanly.
+STATE_LOST = "Je bent afgemeld omdat de server opnieuw werd opgestart. Meld je opnieuw aan."
+DATABASE_UNAVAILABLE = (
+    "De databank is even niet bereikbaar. Er is niets gewijzigd; probeer het zo meteen opnieuw."
+)
 UNEXPECTED_ERROR = "Er ging iets mis. Er is niets gewijzigd; probeer het opnieuw."
 
 # Pupil list
@@ -207,6 +212,16 @@ RENAMED_MEANWHILE = (
 )
 RENAMED_ONE = "{name}: {given} in plaats van {planned}"
 BULK_SCHOOL_CHANGED = "De instelling is intussen gewijzigd. Selecteer de leerlingen opnieuw."
+# A bulk run whose server worker stopped (the save is one transaction: all or nothing).
+BULK_RUN_INTERRUPTED = (
+    "Het bewaren werd onderbroken door een storing op de server. Er is niets gewijzigd: de "
+    "oude wachtwoorden blijven geldig. Selecteer de leerlingen opnieuw en probeer het nog eens."
+)
+BULK_RUN_INTERRUPTED_SAVED = (
+    "De nieuwe wachtwoorden werden bewaard, maar een storing op de server verhinderde dat ze "
+    "getoond werden. Vernieuw de wachtwoorden van deze leerlingen opnieuw om ze af te drukken."
+)
+BULK_RUN_CHECKING = "Het bewaren van je vorige opdracht loopt nog of wordt nagekeken…"
 DOWNLOAD_PDF = "Download een PDF met LeerID gebruikersnamen en wachtwoorden"
 DOWNLOAD_EXCEL = "Download de Excel met alle LeerID data"
 DONE = "Klaar, terug naar de lijst"

@@ -18,6 +18,7 @@ from leerid_app.db import make_engine
 from leerid_app.services import pupil_auth, pupil_links
 from leerid_app.services.identity import throttle
 from tests.pg_cluster import PgCluster, start_cluster
+from tests.redis_server import RedisServer, start_redis
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +27,14 @@ def pg_cluster() -> Iterator[PgCluster]:
     cluster = start_cluster()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One private Redis (no persistence, loopback, free port) for the whole run."""
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -67,7 +76,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running on the main
     thread from its first test to the end of the session, and tests that call asyncio.run
     (bulk hashing, background handlers) cannot run after that."""
-    # The import test last of all: it changes the demo school's roster other tests count.
+    # The import test last of the single app's: it changes the demo school's roster other tests
+    # count. The production setup (tests/scale/, its own stacks) after all of them.
     items.sort(
-        key=lambda item: ("tests/e2e/" in item.nodeid, "tests/e2e/test_import" in item.nodeid)
+        key=lambda item: (
+            item.nodeid.startswith(("tests/e2e/", "tests/scale/")),
+            "tests/scale/" in item.nodeid,
+            "tests/e2e/test_import" in item.nodeid,
+        )
     )

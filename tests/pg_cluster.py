@@ -38,18 +38,46 @@ class PgCluster:
     data_dir: Path
     port: int
     run_as: list[str]
+    options: str = ""
 
     @property
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/leerid_test"
 
     def stop(self) -> None:
+        self.stop_server()
+        shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+
+    def stop_server(self) -> None:
+        """Stop the server at once (every connection dropped), keeping its data."""
         subprocess.run(
             [*self.run_as, _pg_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"],
             capture_output=True,
             check=False,
         )
-        shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+
+    def start_server(self) -> None:
+        """Start the server again on the same port and data."""
+        _pg_ctl_start(self.data_dir, self.options, self.run_as)
+
+
+def _pg_ctl_start(data_dir: Path, options: str, run_as: list[str]) -> None:
+    subprocess.run(
+        [
+            *run_as,
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(data_dir.parent / "server.log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 def start_cluster() -> PgCluster:
@@ -84,23 +112,8 @@ def start_cluster() -> PgCluster:
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
-    subprocess.run(
-        [
-            *run_as,
-            _pg_bin("pg_ctl"),
-            "-D",
-            str(data_dir),
-            "-o",
-            options,
-            "-l",
-            str(root / "server.log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    cluster = PgCluster(data_dir=data_dir, port=port, run_as=run_as)
+    _pg_ctl_start(data_dir, options, run_as)
+    cluster = PgCluster(data_dir=data_dir, port=port, run_as=run_as, options=options)
     deadline = time.monotonic() + 30
     while True:
         result = subprocess.run(

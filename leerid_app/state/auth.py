@@ -62,6 +62,9 @@ class AuthState(SealedAtRest, rx.State):
 
     # Whose data this tab's state holds: session and school (see state/session_gate.py).
     _gate_token: str = ""
+    # Set by the first event the server sees of this tab; a fresh state that is not asked to
+    # hydrate first was lost by the server (session_gate.py).
+    _tab_known: bool = False
 
     def _auth_state(self) -> AuthState:
         root = self._get_root_state()
@@ -114,7 +117,10 @@ class AuthState(SealedAtRest, rx.State):
 
     def _session_lost(self) -> rx.event.EventSpec:
         had_token = bool(self.session_token)
-        return self._forget_login(texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED)
+        notice = texts.SESSION_EXPIRED if had_token else texts.LOGIN_REQUIRED
+        if self.login_notice == texts.STATE_LOST:
+            notice = texts.STATE_LOST  # the session gate saw the server lose this tab's state
+        return self._forget_login(notice)
 
     @rx.event
     def clear_page_error(self) -> None:

@@ -6,13 +6,15 @@ import asyncio
 import dataclasses
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 import reflex as rx
 from sqlmodel import Session
 
 from leerid_app import routes, texts
+from leerid_app.db import session_scope
 from leerid_app.models import AccountType, Pupil
-from leerid_app.services import audit, bulk, clock, prehash, readiness
+from leerid_app.services import audit, bulk, bulk_runs, clock, prehash, readiness
 from leerid_app.services.accounts import Actor
 from leerid_app.services.audit import AuditAction
 from leerid_app.services.bulk import BulkPupil, PlannedPassword
@@ -145,6 +147,7 @@ class BulkState(AuthState):
     _run_id: str = ""  # the running save; a reset state no longer matches it
     # The plan's hashes being made while it is read (services/prehash.py), in this process.
     _plan_id: str = ""
+    _watching: bool = False  # a watch_run task follows this session's run
 
     planned_page: list[BulkRowView] = []
     planned_total: int = 0
@@ -243,12 +246,32 @@ class BulkState(AuthState):
 
     async def _prepare(self, mode: str) -> rx.event.EventSpec | None:
         # The session first, also when a result is waiting: it is shown to its own session only.
-        try:
-            context = await run_blocking(
-                self._as_admin, lambda _session, context: context, read_only=True
+        stale_after = timedelta(seconds=get_settings().bulk_stale_seconds)
+
+        def check(session: Session, context: AdminContext):
+            run = bulk_runs.status_of_session(
+                session, session_id=context.session_id, stale_after=stale_after
             )
+            return context, run
+
+        try:
+            context, run = await run_blocking(self._as_admin, check, read_only=True)
         except NotLoggedIn:
             return self._session_lost()
+        if run is not None and not run.alive:
+            self._show_interrupted(run)
+            return None
+        if self.running:
+            # Back on the page during the run: keep its progress, and follow it in case its
+            # worker died (the stored state would say `running` for ever).
+            return BulkState.watch_run
+        if run is not None and self.phase != RESULT:
+            # A run of this session that this state does not follow: the tab reconnected to
+            # another worker with a fresh state. Follow it until it ends or goes silent.
+            self._clear()
+            self.mode = mode
+            self.error = texts.BULK_RUN_CHECKING
+            return BulkState.watch_run
         if self.running or (
             self.phase == RESULT and self.mode == mode and self._school_id == context.school_id
         ):
@@ -319,6 +342,62 @@ class BulkState(AuthState):
         elif mode != FIX and not selection:
             self.error = texts.NOTHING_SELECTED
         return None
+
+    def _show_interrupted(self, run: bulk_runs.RunStatus) -> None:
+        """The run's worker died: no spinner, but what happened to the accounts."""
+        self._run_id = ""
+        self.running = False
+        self._clear()
+        self.mode = run.mode
+        self.error = texts.BULK_RUN_INTERRUPTED_SAVED if run.saved else texts.BULK_RUN_INTERRUPTED
+
+    @rx.event(background=True)
+    async def watch_run(self):
+        """Follow this session's bulk run (maybe on another worker) until it ends or goes silent.
+
+        A worker killed mid-run leaves `running` in the stored state and no one to reset it;
+        its heartbeat stops, and this says so in Dutch instead of a progress bar forever.
+        """
+        async with self:
+            if self._watching:
+                return
+            self._watching = True
+            token = self.session_token or None
+        settings = get_settings()
+        stale_after = timedelta(seconds=settings.bulk_stale_seconds)
+        # A run that never wrote its row (it died at once) is given up after a few stale times.
+        deadline = asyncio.get_running_loop().time() + 3 * settings.bulk_stale_seconds
+        try:
+            while True:
+                await asyncio.sleep(settings.bulk_heartbeat_seconds)
+
+                def check(session: Session, context: AdminContext):
+                    return bulk_runs.status_of_session(
+                        session, session_id=context.session_id, stale_after=stale_after
+                    )
+
+                try:
+                    run = await run_blocking(run_as_admin, token, check, read_only=True)
+                except NotLoggedIn:
+                    return
+                async with self:
+                    if run is not None and not run.alive:
+                        self._show_interrupted(run)
+                        return
+                    if run is None and not self.running:
+                        if self.error == texts.BULK_RUN_CHECKING:
+                            # It ended well elsewhere: plan this page afresh.
+                            self.error = ""
+                            yield _prepare_event(self.mode)
+                        return
+                    if run is None and asyncio.get_running_loop().time() > deadline:
+                        self._show_interrupted(
+                            bulk_runs.RunStatus("", self.mode, 0, alive=False, saved=False)
+                        )
+                        return
+        finally:
+            async with self:
+                self._watching = False
 
     @rx.event
     async def prepare_renewal(self) -> rx.event.EventSpec | None:
@@ -482,8 +561,11 @@ class BulkState(AuthState):
 
         saved: bulk.BulkSaveResult | None = None
         error, lost, cancelled = "", False, False
+        heartbeat = asyncio.create_task(_beat(run_id))
         try:
-            saved = await self._hash_and_store(token, mode, school_id, items, report, plan_id)
+            saved = await self._hash_and_store(
+                token, mode, school_id, items, report, run_id, plan_id
+            )
         except NotLoggedIn:
             lost = True
         except DomainError as domain_error:
@@ -495,6 +577,7 @@ class BulkState(AuthState):
             log.exception("bulk run failed")
             error = texts.UNEXPECTED_ERROR
         finally:
+            heartbeat.cancel()
             async with self:
                 if self._run_id != run_id:
                     prehash.PLANS.discard(plan_id)  # the tab was reset meanwhile
@@ -506,6 +589,8 @@ class BulkState(AuthState):
                         self._clear()  # nothing was saved: the plan's passwords go too
                     elif saved is not None:
                         self._show_saved(mode, saved)
+            # The outcome reached the tab's state: nothing left to report about this run.
+            await run_blocking(_finish_run, run_id)
         if lost:
             async with self:
                 yield self._session_lost()
@@ -599,10 +684,22 @@ class BulkState(AuthState):
         school_id: int | None,
         items: list[PlannedPassword],
         report,
+        run_id: str,
         plan_id: str = "",
     ) -> bulk.BulkSaveResult:
         # Check the session before the long part, and again (inside the transaction) after.
-        await run_blocking(run_as_admin, token, _same_school(school_id))
+        def begin(session: Session, context: AdminContext) -> None:
+            _same_school(school_id)(session, context)
+            bulk_runs.start_run(
+                session,
+                run_id=run_id,
+                session_id=context.session_id,
+                school_id=context.school_id,
+                mode=mode,
+                count=len(items),
+            )
+
+        await run_blocking(run_as_admin, token, begin)
         hashes = await prehash.hash_plan(
             plan_id,
             [(item.pupil.pupil_id, item.password) for item in items],
@@ -613,13 +710,15 @@ class BulkState(AuthState):
 
         def store(session: Session, context: AdminContext) -> bulk.BulkSaveResult:
             _same_school(school_id)(session, context)
-            return save(
+            result = save(
                 session,
                 school_id=context.school_id,
                 planned=items,
                 password_hashes=hashes,
                 actor=Actor(context.administrator_id, context.username),
             )
+            bulk_runs.mark_saved(session, run_id)  # commits with the accounts, or not at all
+            return result
 
         return await run_blocking(run_as_admin, token, store)
 
@@ -756,6 +855,35 @@ def renamed_summary(renamed: Sequence[bulk.RenamedPupil]) -> str:
         for row in renamed
     ]
     return texts.RENAMED_MEANWHILE.format(names=_names(names))
+
+
+def _prepare_event(mode: str) -> rx.event.EventHandler:
+    return BulkState.prepare_renewal if mode == RENEW else BulkState.prepare_activation
+
+
+async def _beat(run_id: str) -> None:
+    """The run's heartbeat while it hashes and saves; a database hiccup only skips a beat."""
+    interval = get_settings().bulk_heartbeat_seconds
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_blocking(_beat_once, run_id)
+        except Exception as error:  # the run itself reports real trouble
+            log.warning("bulk run heartbeat skipped: %s", type(error).__name__)
+
+
+def _beat_once(run_id: str) -> None:
+    with session_scope() as session:
+        bulk_runs.beat(session, run_id)
+
+
+def _finish_run(run_id: str) -> None:
+    try:
+        with session_scope() as session:
+            bulk_runs.finish(session, run_id)
+    except Exception as error:
+        # The row then goes stale and is reported once; the tab already shows the outcome.
+        log.warning("bulk run record not removed: %s", type(error).__name__)
 
 
 def _same_school(school_id: int | None):

@@ -8,6 +8,7 @@ from reflex.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event
 
+from leerid_app import texts
 from leerid_app.state.auth import AuthState, forget_pupil_data
 from leerid_app.state.guard import NotLoggedIn, run_as_admin
 from leerid_app.state.off_loop import run_blocking
@@ -44,7 +45,7 @@ def token_of(event: Event, auth_state: AuthState) -> str:
     whatever the server remembered for this client token: a tab without the cookie (or a
     hostile client reusing someone's client token) has no session.
     """
-    if event.name.endswith(".hydrate_and_load") or event.name.endswith(".hydrate"):
+    if _is_hydrate(event):
         browser_vars: Any = (event.payload or {}).get("vars") or {}
         wanted = f"{AuthState.get_full_name()}.session_token"
         for name, value in browser_vars.items() if isinstance(browser_vars, dict) else ():
@@ -54,10 +55,20 @@ def token_of(event: Event, auth_state: AuthState) -> str:
     return auth_state.session_token or ""
 
 
+def _is_hydrate(event: Event) -> bool:
+    return event.name.endswith(".hydrate_and_load") or event.name.endswith(".hydrate")
+
+
 async def guard_state(root: BaseState, event: Event) -> None:
     """Drop every substate's pupil data unless it belongs to the live session of this event."""
     auth_state = await root.get_state(AuthState)
     assert isinstance(auth_state, AuthState)
+    if not auth_state._tab_known and not _is_hydrate(event):
+        # A tab past its hydration whose state the server no longer has (the state store
+        # restarted or expired it): the page's on_load, run again by Reflex, finds no session
+        # and sends it to the login page; this says why.
+        auth_state.login_notice = texts.STATE_LOST
+    auth_state._tab_known = True
     owner = await run_blocking(_owner, token_of(event, auth_state))
     # An empty gate value means nothing was kept since the last wipe (or ever).
     if not owner or (auth_state._gate_token and owner != auth_state._gate_token):
