@@ -6,7 +6,7 @@ import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -21,28 +21,12 @@ from leerid_app.services.errors import NotAllowed
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.identity import sessions, throttle
 from leerid_app.services.identity.sessions import SessionPolicy
-from leerid_app.services.identity.throttle import Client, ThrottlePolicy, login_key
+from leerid_app.services.identity.throttle import Client, LoginResult, ThrottlePolicy, login_key
 from leerid_app.services.scope import AdminContext, is_database_id, refuse, schools_of
 
 ADMIN_REALM = "admin"
 
 log = logging.getLogger("leerid_app")
-
-
-@dataclass(frozen=True)
-class AuthResult:
-    """The outcome of a login attempt; ``error`` is the Dutch message to show, if any."""
-
-    administrator_id: int | None
-    error: str | None
-    retry_after_seconds: float = 0.0
-    # After a success: the device cookie that lets this device past the name-wide throttle.
-    device_cookie: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the attempt logged the administrator in."""
-        return self.administrator_id is not None and self.error is None
 
 
 class _BusyLog:
@@ -98,7 +82,7 @@ def authenticate(
     *,
     client: Client | None = None,
     now: datetime | None = None,
-) -> AuthResult:
+) -> LoginResult:
     """Check an administrator's login, throttled per (name, client), and audit the outcome.
 
     Known and unknown names behave the same: same message, same throttling, and an argon2
@@ -126,7 +110,7 @@ def authenticate(
 
     if not client.trusted and not throttle.work_limit().try_acquire(ADMIN_REALM):
         _busy_log.note()
-        return AuthResult(None, texts.LOGIN_BUSY, 1.0)
+        return LoginResult(None, texts.LOGIN_BUSY, 1.0)
 
     def audit_failure(reason: str) -> None:
         record_event(
@@ -145,7 +129,7 @@ def authenticate(
     if wait > 0:
         # Refused without verifying: a blocked client gets no guesses at all.
         audit_failure("throttled")
-        return AuthResult(None, throttled_message(wait), wait)
+        return LoginResult(None, throttled_message(wait), wait)
 
     administrator: Administrator | None = None
     if len(typed) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:
@@ -169,7 +153,7 @@ def authenticate(
     if not verified or administrator is None or administrator.id is None:
         delay = attempt.failed()
         audit_failure(reason)
-        return AuthResult(None, texts.LOGIN_FAILED, delay)
+        return LoginResult(None, texts.LOGIN_FAILED, delay)
 
     attempt.succeeded()
     if hashing.needs_rehash(administrator.password_hash):
@@ -185,7 +169,7 @@ def authenticate(
     )
     session.flush()
     cookie = throttle.issue_device_cookie(hashing.pepper, ADMIN_REALM, key)
-    return AuthResult(administrator.id, None, 0.0, device_cookie=cookie)
+    return LoginResult(administrator.id, None, 0.0, device_cookie=cookie)
 
 
 def start_session(session: Session, administrator_id: int, *, now: datetime | None = None) -> str:

@@ -18,7 +18,13 @@ from leerid_app.services.errors import NotAllowed
 from leerid_app.services.hashing import get_password_hashing
 from leerid_app.services.identity import sessions, throttle
 from leerid_app.services.identity.sessions import SessionPolicy
-from leerid_app.services.identity.throttle import Client, ThrottlePolicy, WorkLimit, login_key
+from leerid_app.services.identity.throttle import (
+    Client,
+    LoginResult,
+    ThrottlePolicy,
+    WorkLimit,
+    login_key,
+)
 from leerid_app.services.passwords import OWN_PASSWORD_MAX_LENGTH
 from leerid_app.settings import Settings, get_settings
 
@@ -45,21 +51,6 @@ class PupilContext:
     pupil_id: int
     school_id: int
     username: str
-
-
-@dataclass(frozen=True)
-class PupilLoginResult:
-    """The outcome of a pupil's login attempt; ``error`` is the Dutch message to show."""
-
-    account_id: int | None
-    error: str | None
-    retry_after_seconds: float = 0.0
-    device_cookie: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the attempt logged the pupil in."""
-        return self.account_id is not None and self.error is None
 
 
 def session_policy(settings: Settings | None = None) -> SessionPolicy:
@@ -106,7 +97,7 @@ def authenticate(
     *,
     client: Client | None = None,
     now: datetime | None = None,
-) -> PupilLoginResult:
+) -> LoginResult:
     """Check a pupil's login, throttled per (name, client); set `Laatste aanmelding`; audit.
 
     Unknown names, inactive accounts and wrong passwords get the same message, the same
@@ -132,13 +123,13 @@ def authenticate(
 
     if not client.trusted and not work_limit().try_acquire(PUPIL_REALM):
         log.warning("pupil login refused: global login work limit reached")
-        return PupilLoginResult(None, MSG_LOGIN_BUSY, 1.0)
+        return LoginResult(None, MSG_LOGIN_BUSY, 1.0)
 
     policy = throttle_policy()
     account: LeerIDAccount | None = None
     pupil: Pupil | None = None
 
-    def refuse(reason: str, delay: float) -> PupilLoginResult:
+    def refuse(reason: str, delay: float) -> LoginResult:
         record_event(
             session,
             action=AuditAction.PUPIL_LOGIN_FAILED,
@@ -151,8 +142,8 @@ def authenticate(
         )
         if reason == "throttled":
             seconds = throttle.throttled_seconds_text(delay)
-            return PupilLoginResult(None, MSG_LOGIN_THROTTLED.format(seconds=seconds), delay)
-        return PupilLoginResult(None, MSG_LOGIN_FAILED, delay)
+            return LoginResult(None, MSG_LOGIN_THROTTLED.format(seconds=seconds), delay)
+        return LoginResult(None, MSG_LOGIN_FAILED, delay)
 
     # Look and hash before taking any lock: SQLite has one write lock for the whole database,
     # and hashing while holding it would let one pupil of the school log in at a time.
@@ -202,7 +193,7 @@ def authenticate(
         now=now,
     )
     cookie = throttle.issue_device_cookie(hashing.pepper, PUPIL_REALM, key)
-    return PupilLoginResult(account.id, None, 0.0, device_cookie=cookie)
+    return LoginResult(account.id, None, 0.0, device_cookie=cookie)
 
 
 def _reader_of(session: Session):

@@ -213,8 +213,8 @@ def _authenticate(
     with Session(get_engine()) as session:
         result = auth.authenticate(session, username, password, client=client)
         token = None
-        if result.ok and result.administrator_id is not None:
-            token = auth.start_session(session, result.administrator_id)
+        if result.ok and result.subject_id is not None:
+            token = auth.start_session(session, result.subject_id)
         session.commit()
     if token is None:
         log.info("failed administrator login")

@@ -29,7 +29,7 @@ from leerid_app.services.audit import AuditAction
 from leerid_app.services.errors import DomainError, NotAllowed, NotFound
 from leerid_app.services.hashing import PasswordHashing, get_password_hashing
 from leerid_app.services.identity import throttle
-from leerid_app.services.identity.throttle import NAME_WIDE, ThrottlePolicy
+from leerid_app.services.identity.throttle import NAME_WIDE, LoginResult, ThrottlePolicy
 from leerid_app.services.text import fold
 from leerid_app.settings import get_settings
 
@@ -110,7 +110,7 @@ def world(session) -> World:
 def _login(session, world: World, *, now: datetime = NOW) -> str:
     result = auth.authenticate(session, "an.beheer", PASSWORD, now=now)
     assert result.ok
-    token = auth.start_session(session, result.administrator_id, now=now)
+    token = auth.start_session(session, result.subject_id, now=now)
     session.commit()
     return token
 
@@ -120,7 +120,7 @@ def _login(session, world: World, *, now: datetime = NOW) -> str:
 
 def test_right_password_gives_a_session_that_resolves(session, world: World) -> None:
     result = auth.authenticate(session, "  An.Beheer ", PASSWORD, now=NOW)
-    assert (result.administrator_id, result.error) == (world.admin.id, None)
+    assert (result.subject_id, result.error) == (world.admin.id, None)
     assert result.device_cookie
     token = auth.start_session(session, world.admin.id, now=NOW)
     session.commit()
@@ -143,7 +143,7 @@ def test_wrong_password_and_unknown_user_look_the_same(session, world: World) ->
     inactive = auth.authenticate(session, inactive_admin.username, PASSWORD, now=NOW)
     session.commit()
 
-    expected = auth.AuthResult(None, texts.LOGIN_FAILED, 0.0)
+    expected = LoginResult(None, texts.LOGIN_FAILED, 0.0)
     assert wrong == unknown == inactive == expected
     assert texts.LOGIN_FAILED == "Onjuiste gebruikersnaam of wachtwoord."
     failures = _events(session, AuditAction.LOGIN_FAILED)

@@ -174,7 +174,7 @@ def test_demo_administrators_log_in_and_see_their_schools(db, username, schools)
     assert DEMO_ADMIN_PASSWORD == "LeerID-demo-2023"
     summary = next(a for a in admins.list_administrators(db) if a.username == username)
     assert set(summary.schools) == schools
-    token = auth.start_session(db, result.administrator_id)
+    token = auth.start_session(db, result.subject_id)
     context = auth.resolve_session(db, token)
     assert {choice.name for choice in context.schools} == schools
 

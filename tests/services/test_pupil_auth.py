@@ -156,7 +156,7 @@ def test_admin_and_pupil_sessions_grant_each_other_nothing(session, account) -> 
     session.commit()
     pupil_token = pupil_auth.start_session(session, account.id, now=NOW)
     result = auth.authenticate(session, "beheerder", "LeerID-demo-2023", now=NOW)
-    admin_token = auth.start_session(session, result.administrator_id, now=NOW)
+    admin_token = auth.start_session(session, result.subject_id, now=NOW)
     session.commit()
     assert auth.resolve_session(session, pupil_token, now=NOW) is None
     assert pupil_auth.resolve_session(session, admin_token, now=NOW) is None

@@ -165,8 +165,8 @@ class DemoDb:
         with self.session() as session:
             result = auth.authenticate(session, username, password)
             assert result.ok, result.error
-            assert result.administrator_id is not None
-            token = auth.start_session(session, result.administrator_id)
+            assert result.subject_id is not None
+            token = auth.start_session(session, result.subject_id)
             session.commit()
         return token
 

@@ -163,8 +163,8 @@ def _authenticate(
     with Session(get_engine(), expire_on_commit=False) as session:
         result = pupil_auth.authenticate(session, username, password, client=client)
         token, required = None, False
-        if result.ok and result.account_id is not None:
-            token = pupil_auth.start_session(session, result.account_id)
+        if result.ok and result.subject_id is not None:
+            token = pupil_auth.start_session(session, result.subject_id)
             context = pupil_auth.resolve_session(session, token)
             if context is not None:
                 required = pupil_account.my_leerid(session, context).must_change.required

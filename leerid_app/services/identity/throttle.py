@@ -27,6 +27,24 @@ from leerid_app.models import LoginThrottle
 from leerid_app.services import clock
 from leerid_app.settings import Settings, get_settings
 
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt in any realm; ``error`` is the Dutch message to show."""
+
+    # Who logged in: the administrator's id, or the pupil's LeerID account id.
+    subject_id: int | None
+    error: str | None
+    retry_after_seconds: float = 0.0
+    # After a success: the device cookie that lets this device past the name-wide throttle.
+    device_cookie: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the attempt logged someone in."""
+        return self.subject_id is not None and self.error is None
+
+
 NAME_WIDE = "*"  # the client key of the row all untrusted clients of a name share
 LOGIN_KEY_MAX_CHARS = 120  # LoginThrottle.login_key
 CLIENT_KEY_MAX_CHARS = 80  # LoginThrottle.client_key
