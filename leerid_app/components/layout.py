@@ -122,35 +122,40 @@ def page_heading(*children: rx.Component | rx.Var | str, **props) -> rx.Componen
     )
 
 
+def error_box(message: rx.Var[str] | str, **props) -> rx.Component:
+    """A red, announced message box (high contrast), always shown."""
+    return rx.callout(
+        message,
+        icon="triangle_alert",
+        color_scheme="red",
+        role="alert",
+        width="100%",
+        high_contrast=True,
+        **props,
+    )
+
+
+def success_box(message: rx.Var[str] | str, **props) -> rx.Component:
+    """A green status box (high contrast), always shown."""
+    return rx.callout(
+        message,
+        icon="circle_check",
+        color_scheme="green",
+        role="status",
+        width="100%",
+        high_contrast=True,
+        **props,
+    )
+
+
 def error_callout(message: rx.Var[str]) -> rx.Component:
     """A red message box, shown only when the message is not empty."""
-    return rx.cond(
-        message != "",
-        rx.callout(
-            message,
-            icon="triangle_alert",
-            color_scheme="red",
-            role="alert",
-            width="100%",
-            high_contrast=True,
-        ),
-    )
+    return rx.cond(message != "", error_box(message))
 
 
 def success_callout(message: rx.Var[str], **props) -> rx.Component:
     """A green message box, shown only when the message is not empty."""
-    return rx.cond(
-        message != "",
-        rx.callout(
-            message,
-            icon="circle_check",
-            color_scheme="green",
-            role="status",
-            width="100%",
-            high_contrast=True,
-            **props,
-        ),
-    )
+    return rx.cond(message != "", success_box(message, **props))
 
 
 def page_frame(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from leerid_app import routes
+from leerid_app.components.layout import error_box, success_box
 from leerid_app.portal import texts
 from leerid_app.portal.pages.frame import (
     LINK_COLOR,
@@ -62,13 +63,7 @@ def reset_page() -> rx.Component:
         texts.RESET_HEADING,
         rx.cond(
             R.link_error != "",
-            rx.callout(
-                R.link_error,
-                icon="triangle_alert",
-                color_scheme="red",
-                role="alert",
-                high_contrast=True,
-            ),
+            error_box(R.link_error),
             rx.cond(
                 R.reset_username != "",
                 rx.fragment(
@@ -94,22 +89,10 @@ def confirm_email_page() -> rx.Component:
         texts.CONFIRM_HEADING,
         rx.cond(
             ConfirmEmailState.confirm_error != "",
-            rx.callout(
-                ConfirmEmailState.confirm_error,
-                icon="triangle_alert",
-                color_scheme="red",
-                role="alert",
-                high_contrast=True,
-            ),
+            error_box(ConfirmEmailState.confirm_error),
             rx.cond(
                 ConfirmEmailState.confirm_message != "",
-                rx.callout(
-                    ConfirmEmailState.confirm_message,
-                    icon="circle_check",
-                    color_scheme="green",
-                    role="status",
-                    high_contrast=True,
-                ),
+                success_box(ConfirmEmailState.confirm_message),
                 rx.text(texts.CONFIRM_BUSY),
             ),
         ),
